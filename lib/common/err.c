@@ -47,15 +47,24 @@ int ward_err_sys(struct ward_err **err, int code, const char *fmt, ...)
 
 void ward_err_prefix(struct ward_err **err, const char *fmt, ...)
 {
-	char head[WARD_ERR_MSG_MAX], tmp[WARD_ERR_MSG_MAX];
+	char tmp[WARD_ERR_MSG_MAX];
+	size_t n;
 	va_list ap;
 
 	if (!err || !*err)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(head, sizeof(head), fmt, ap);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
-	snprintf(tmp, sizeof(tmp), "%s: %s", head, (*err)->msg);
+	n = strlen(tmp);
+	/* the cause is kept whole as far as room allows; the message is cut last */
+	if (n + 2 < sizeof(tmp)) {
+		memcpy(tmp + n, ": ", 2);
+		n += 2;
+		size_t m = strnlen((*err)->msg, sizeof(tmp) - n - 1);
+		memcpy(tmp + n, (*err)->msg, m);
+		tmp[n + m] = '\0';
+	}
 	memcpy((*err)->msg, tmp, sizeof(tmp));
 }
 

@@ -1,0 +1,105 @@
+/* Create: a directory, a config, a rootfs from a template; and config edits. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "container/container-internal.h"
+
+static int fill_rootfs(const char *ctdir, const char *tpl, struct ward_config *cfg,
+		       struct ward_err **err)
+{
+	struct ward_template_info info = { 0 };
+	_cleanup_close_ int dfd = -1, rfd = -1;
+	int r;
+
+	dfd = open(ctdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || mkdirat(dfd, "rootfs", 0755) < 0)
+		return ward_err_sys(err, errno, "cannot create %s/rootfs", ctdir);
+	rfd = openat(dfd, "rootfs", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (rfd < 0)
+		return ward_err_sys(err, errno, "cannot open %s/rootfs", ctdir);
+	r = ward_template_install(tpl, rfd, &info, err);
+	if (r < 0)
+		return r;
+	/* what the template knows about its init becomes the default config */
+	if (info.stop_signal && !ward_config_get(cfg, "stop.signal"))
+		r = ward_config_set(cfg, "stop.signal", ward_signal_name(info.stop_signal), err);
+	if (r == 0 && info.init[0] && !ward_config_get(cfg, "init"))
+		r = ward_config_set(cfg, "init", info.init, err);
+	return r;
+}
+
+static void copy_config(struct ward_config *dst, const struct ward_config *src)
+{
+	for (size_t i = 0; src && i < src->n; i++)
+		ward_config_set(dst, src->kv[i].key, src->kv[i].value, NULL);
+}
+
+int ward_ct_create(const struct ward_host *host, const char *name,
+		   const struct ward_create_opts *o, struct ward_err **err)
+{
+	_cleanup_free_ char *ctdir = ward_host_ctdir(host, name);
+	_cleanup_free_ char *parent = ward_xasprintf("%s/containers", host->root);
+	_cleanup_close_ int lockfd = -1;
+	struct ward_state st = { .phase = WARD_PHASE_CREATING, .created = time(NULL),
+				 .ephemeral = o->ephemeral };
+	struct ward_config cfg = { 0 };
+	const char *tpl = o->template ? o->template : "busybox";
+	int r = ward_name_check(name, "container name", err);
+
+	if (r < 0)
+		return r;
+	lockfd = ward_ct_lock(host, name, true, err);
+	if (lockfd < 0)
+		return lockfd;
+	r = ward_mkdir_p(AT_FDCWD, parent, 0700, err);
+	if (r < 0)
+		return r;
+	if (mkdir(ctdir, 0700) < 0)
+		return errno == EEXIST ? ward_err_set(err, EEXIST, "container %s already exists", name)
+				       : ward_err_sys(err, errno, "cannot create %s", ctdir);
+	snprintf(st.template, sizeof(st.template), "%s", tpl);
+	/* the state says "creating" before anything else exists: a crash from
+	 * here on is finished by gc */
+	r = ward_state_save(ctdir, &st, err);
+	copy_config(&cfg, o->config);
+	if (r == 0)
+		r = fill_rootfs(ctdir, tpl, &cfg, err);
+	if (r == 0)
+		r = ward_config_save(ctdir, &cfg, err);
+	ward_config_fini(&cfg);
+	if (r == 0) {
+		st.phase = WARD_PHASE_READY;
+		r = ward_state_save(ctdir, &st, err);
+	}
+	if (r < 0)
+		ward_rm_rf_at(AT_FDCWD, ctdir, NULL);
+	return r;
+}
+
+int ward_ct_config_update(const struct ward_host *host, const char *name,
+			  const char *key, const char *value, struct ward_err **err)
+{
+	_cleanup_free_ char *ctdir = ward_host_ctdir(host, name);
+	_cleanup_close_ int lockfd = ward_ct_lock(host, name, true, err);
+	struct ward_config cfg = { 0 };
+	struct ward_state st;
+	int r;
+
+	if (lockfd < 0)
+		return lockfd;
+	if (ward_state_load(ctdir, &st, NULL) < 0 || st.phase != WARD_PHASE_READY)
+		return ward_err_set(err, ENOENT, "no container named %s", name);
+	r = ward_config_load(ctdir, &cfg, err);
+	if (r == 0)
+		r = value ? ward_config_set(&cfg, key, value, err) : ward_config_unset(&cfg, key, err);
+	if (r == 0)
+		r = ward_config_save(ctdir, &cfg, err);
+	ward_config_fini(&cfg);
+	return r;
+}

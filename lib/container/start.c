@@ -1,0 +1,169 @@
+/* Boot: the monitor clones init into fresh namespaces and its cgroup. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "container/container-internal.h"
+#include "namespaces/namespaces.h"
+#include "netns/netns.h"
+#include "security/security.h"
+
+extern char **environ;
+
+/* What init sends back when a step fails before exec. */
+struct sync_msg {
+	int code;
+	char msg[WARD_ERR_MSG_MAX];
+};
+
+static void __attribute__((noreturn)) child_fail(int sock, struct ward_err *e, int code)
+{
+	struct sync_msg m = { .code = code > 0 ? code : EIO };
+
+	snprintf(m.msg, sizeof(m.msg), "%s", e ? e->msg : "init setup failed");
+	if (write(sock, &m, sizeof(m)) < 0)
+		_exit(126);
+	_exit(127);
+}
+
+static int child_console(struct ward_err **err)
+{
+	int fd;
+
+	if (setsid() < 0)
+		return ward_err_sys(err, errno, "cannot start a session for init");
+	fd = open("/dev/console", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return ward_err_sys(err, errno, "cannot open /dev/console");
+	if (ioctl(fd, TIOCSCTTY, 0) < 0)
+		return ward_err_sys(err, errno, "cannot make /dev/console the controlling terminal");
+	for (int i = 0; i < 3; i++)
+		if (dup2(fd, i) < 0)
+			return ward_err_sys(err, errno, "cannot attach init to the console");
+	close(fd);
+	return 0;
+}
+
+/* Runs in the new namespaces; never returns. */
+static void __attribute__((noreturn)) init_child(struct ct_monitor *m, int sock)
+{
+	struct ward_rootfs_opts ro = { m->spec.rootfs, m->master >= 0 ? m->pts : NULL, m->spec.hostname };
+	struct ward_err *err = NULL;
+	char go;
+
+	/* wait until the monitor has put us in our cgroup */
+	if (read(sock, &go, 1) != 1)
+		_exit(125);
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		child_fail(sock, NULL, errno);
+	if (ward_net_lo_up(&err) < 0 || ward_ns_rootfs_setup(&ro, &err) < 0)
+		child_fail(sock, err, err->code);
+	if (m->spec.console && child_console(&err) < 0)
+		child_fail(sock, err, err->code);
+	if (ward_sec_die_with_parent(&err) < 0)
+		child_fail(sock, err, err->code);
+	/* only 0-2 and the CLOEXEC sync socket survive into exec */
+	if (sock > 3)
+		syscall(SYS_close_range, 3U, (unsigned)sock - 1, 0);
+	syscall(SYS_close_range, (unsigned)sock + 1, ~0U, 0);
+	environ = m->spec.envp;
+	execvp(m->spec.argv[0], m->spec.argv);
+	ward_err_sys(&err, errno, "cannot execute %s in the container", m->spec.argv[0]);
+	child_fail(sock, err, err->code);
+}
+
+static int open_console(struct ct_monitor *m, struct ward_err **err)
+{
+	char *name = m->pts;
+
+	m->master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+	if (m->master < 0)
+		return ward_err_sys(err, errno, "cannot open /dev/ptmx for the console");
+	if (grantpt(m->master) < 0 || unlockpt(m->master) < 0 ||
+	    ptsname_r(m->master, name, sizeof(m->pts)) != 0)
+		return ward_err_sys(err, errno, "cannot set up the console pty");
+	m->slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (m->slave < 0)
+		return ward_err_sys(err, errno, "cannot open the console pty %s", name);
+	return 0;
+}
+
+/* Reads init's verdict: EOF means exec happened (the socket is CLOEXEC). */
+static int await_exec(int sock, struct ward_err **err)
+{
+	struct sync_msg msg;
+	ssize_t n;
+
+	do
+		n = read(sock, &msg, sizeof(msg));
+	while (n < 0 && errno == EINTR);
+	if (n == 0)
+		return 0;
+	if (n != (ssize_t)sizeof(msg))
+		return ward_err_set(err, EIO, "init died during setup");
+	msg.msg[sizeof(msg.msg) - 1] = '\0';
+	return ward_err_set(err, msg.code, "%s", msg.msg);
+}
+
+static int clone_init(struct ct_monitor *m, int cgfd, struct ward_err **err)
+{
+	_cleanup_close_ int psock = -1, csock = -1;
+	int sv[2], r;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return ward_err_sys(err, errno, "cannot create the init sync socket");
+	psock = sv[0];
+	csock = sv[1];
+	pid = ward_ns_clone(WARD_NS_FLAGS, cgfd, &m->pidfd, err);
+	if (pid < 0)
+		return pid;
+	if (pid == 0) {
+		close(psock);
+		init_child(m, csock);
+	}
+	m->init_pid = pid;
+	r = cgfd < 0 ? ward_cg_enter(m->cg, pid, err) : 0;
+	if (r == 0 && write(psock, "g", 1) != 1)
+		r = ward_err_sys(err, errno, "cannot release init");
+	close(TAKE_FD(csock));
+	if (r == 0)
+		r = await_exec(psock, err);
+	if (r < 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		m->init_pid = 0;
+	}
+	return r;
+}
+
+int ct_monitor_boot(struct ct_monitor *m, struct ward_err **err)
+{
+	_cleanup_close_ int cgfd = -1;
+	int r;
+
+	m->cg = ward_cg_new(m->spec.cgroup, err);
+	if (!m->cg)
+		return -(*err)->code;
+	r = ward_cg_create(m->cg, err);
+	if (r == 0 && m->spec.console)
+		r = open_console(m, err);
+	if (r == 0 && ward_cg_layout(m->cg) == WARD_CG_V2) {
+		cgfd = ward_cg_open_v2(m->cg, err);
+		r = cgfd < 0 ? cgfd : 0;
+	}
+	if (r == 0)
+		r = clone_init(m, cgfd, err);
+	if (r < 0)
+		ward_cg_destroy(m->cg, NULL);
+	return r;
+}
