@@ -31,13 +31,16 @@ static inline void ct_json_putp(struct json_object **o)
 #define CT_SOCK_NAME "monitor.sock"
 #define CT_RING_SIZE 4096
 
-/* What one container's monitor owns while its init runs. */
+/* What one container's monitor owns while its init runs. Only libc, lib/common
+ * and lib/cgroups stand behind it, so the exec'd ward-monitor stays small. */
 struct ct_monitor {
-	const struct ward_host *host;
-	struct ward_spec spec;
+	char *name;
 	char *rundir;
 	char *ctdir;
+	char *cgroup;     /* relpath, for handing on to ward-monitor */
 	struct ward_cg *cg;
+	int stop_signal;
+	int stop_timeout;
 	int pidfd;
 	pid_t init_pid;
 	int master;       /* console pty master, -1 without a console */
@@ -54,19 +57,28 @@ struct ct_monitor {
 	size_t ring_len;
 };
 
+/* Prepares m for container `name` with its run and container dirs. */
+void ct_monitor_init(struct ct_monitor *m, const char *name, const char *rundir,
+		     const char *ctdir);
+void ct_monitor_fini(struct ct_monitor *m);
+/* Opens the listening socket in the run dir. */
+int ct_monitor_listen(struct ct_monitor *m, struct ward_err **err);
 /* Creates the cgroup, clones init into its namespaces and cgroup, and waits
  * until init has exec'd. On failure everything made is released. */
-int ct_monitor_boot(struct ct_monitor *m, struct ward_err **err);
+int ct_monitor_boot(struct ct_monitor *m, const struct ward_spec *spec,
+		    struct ward_err **err);
 /* Serves requests until init exits; returns the wait status of init. */
 int ct_monitor_loop(struct ct_monitor *m);
 /* Kills what is left, removes the cgroup and the run dir, records the exit. */
 void ct_monitor_teardown(struct ct_monitor *m, int wstatus);
-/* Prepares m for a container whose spec, run dir and intent are written. */
-void ct_monitor_init(struct ct_monitor *m, const struct ward_host *host,
-		     const char *name);
-void ct_monitor_fini(struct ct_monitor *m);
-/* Opens the listening socket in the run dir. */
-int ct_monitor_listen(struct ct_monitor *m, struct ward_err **err);
+/* Replaces the forked monitor with the small ward-monitor program, handing
+ * on its fds; returns only if that program cannot be executed. */
+void ct_monitor_exec(struct ct_monitor *m);
+
+/* Removes a run dir's files (the intent record last) and the dir itself. */
+int ct_rundir_remove(const char *rundir, struct ward_err **err);
+/* Writes last-exit.json for a wait status. */
+void ct_exit_record(const char *ctdir, int wstatus);
 
 /* Writes spec.json and the intent record for a start, after clearing what an
  * abandoned earlier run left. */

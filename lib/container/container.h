@@ -118,7 +118,6 @@ char *ward_state_format(const struct ward_state *st);
 int ward_state_parse(const char *json, struct ward_state *st, struct ward_err **err);
 int ward_state_load(const char *ctdir, struct ward_state *st, struct ward_err **err);
 int ward_state_save(const char *ctdir, const struct ward_state *st, struct ward_err **err);
-char *ward_exit_format(const struct ward_exit *ex);
 int ward_exit_parse(const char *json, struct ward_exit *ex, struct ward_err **err);
 int ward_exit_load(const char *ctdir, struct ward_exit *ex);
 

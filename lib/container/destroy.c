@@ -27,14 +27,7 @@ int ct_release_intent(const struct ward_host *host, const char *name,
 		if (r < 0)
 			return r; /* the intent stays so the next gc retries */
 	}
-	/* the intent record goes last: it names what the rest owned */
-	_cleanup_close_ int dfd = open(rundir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return 0;
-	unlinkat(dfd, "spec.json", 0);
-	unlinkat(dfd, CT_SOCK_NAME, 0);
-	unlinkat(dfd, "intent.json", 0);
-	return ward_rm_rf_at(AT_FDCWD, rundir, err);
+	return ct_rundir_remove(rundir, err);
 }
 
 enum ward_ct_status ct_status(const struct ward_host *host, const char *name,

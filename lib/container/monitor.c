@@ -25,13 +25,14 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void ct_monitor_init(struct ct_monitor *m, const struct ward_host *host,
-		     const char *name)
+void ct_monitor_init(struct ct_monitor *m, const char *name, const char *rundir,
+		     const char *ctdir)
 {
 	memset(m, 0, sizeof(*m));
-	m->host = host;
-	m->rundir = ward_host_rundir(host, name);
-	m->ctdir = ward_host_ctdir(host, name);
+	m->name = ward_xstrdup(name);
+	m->rundir = ward_xstrdup(rundir);
+	m->ctdir = ward_xstrdup(ctdir);
+	m->stop_signal = SIGTERM;
 	m->pidfd = m->master = m->slave = m->listen_fd = m->client = m->sigfd = -1;
 }
 
@@ -55,10 +56,12 @@ void ct_monitor_fini(struct ct_monitor *m)
 	m->nwaiters = 0;
 	ward_cg_free(m->cg);
 	m->cg = NULL;
-	ward_spec_fini(&m->spec);
+	free(m->name);
+	free(m->cgroup);
+	m->cgroup = NULL;
 	free(m->rundir);
 	free(m->ctdir);
-	m->rundir = m->ctdir = NULL;
+	m->name = m->rundir = m->ctdir = NULL;
 }
 
 int ct_monitor_listen(struct ct_monitor *m, struct ward_err **err)
@@ -142,9 +145,9 @@ static void req_stop(struct ct_monitor *m, int fd, int timeout, int force)
 		kill_now(m);
 		return;
 	}
-	pidfd_send_signal(m->pidfd, m->spec.stop_signal, NULL, 0);
+	pidfd_send_signal(m->pidfd, m->stop_signal, NULL, 0);
 	if (timeout < 0)
-		timeout = m->spec.stop_timeout;
+		timeout = m->stop_timeout;
 	if (!m->deadline_ms || now_ms() + timeout * 1000LL < m->deadline_ms)
 		m->deadline_ms = now_ms() + timeout * 1000LL;
 }
@@ -247,33 +250,43 @@ int ct_monitor_loop(struct ct_monitor *m)
 	}
 }
 
-static void record_exit(struct ct_monitor *m, int wstatus)
+void ct_exit_record(const char *ctdir, int wstatus)
 {
-	struct ward_exit ex = { .valid = true, .time = time(NULL) };
-	_cleanup_free_ char *text = NULL;
-	_cleanup_close_ int dfd = open(m->ctdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int dfd = open(ctdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char text[128];
+	int n;
 
-	ex.code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
-	ex.signal = WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0;
-	text = ward_exit_format(&ex);
+	/* written by hand: the monitor links no JSON library (state.c parses it) */
+	n = snprintf(text, sizeof(text), "{ \"code\": %d, \"signal\": %d, \"time\": %lld }\n",
+		     WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1,
+		     WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0, (long long)time(NULL));
 	if (dfd >= 0)
-		ward_file_write_atomic(dfd, "last-exit.json", text, strlen(text), 0644, NULL);
+		ward_file_write_atomic(dfd, "last-exit.json", text, (size_t)n, 0644, NULL);
+}
+
+int ct_rundir_remove(const char *rundir, struct ward_err **err)
+{
+	_cleanup_close_ int dfd = open(rundir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (dfd < 0)
+		return 0;
+	unlinkat(dfd, "spec.json", 0);
+	unlinkat(dfd, CT_SOCK_NAME, 0);
+	/* the intent record goes last: it names what the rest owned */
+	unlinkat(dfd, "intent.json", 0);
+	return ward_rm_rf_at(AT_FDCWD, rundir, err);
 }
 
 void ct_monitor_teardown(struct ct_monitor *m, int wstatus)
 {
-	struct ward_err *err = NULL;
-
 	/* the pid namespace died with init; anything that joined the cgroup
 	 * from outside it (an exec in flight) goes now */
 	ward_cg_kill(m->cg, 2000, NULL);
-	if (ward_cg_destroy(m->cg, &err) < 0) {
-		ward_err_free(err);
+	if (ward_cg_destroy(m->cg, NULL) < 0)
 		return; /* keep the intent record: gc will retry */
-	}
-	record_exit(m, wstatus);
+	ct_exit_record(m->ctdir, wstatus);
 	close_fd(&m->listen_fd);
-	ct_release_intent(m->host, m->spec.name, NULL);
+	ct_rundir_remove(m->rundir, NULL);
 	for (size_t i = 0; i < m->nwaiters; i++)
 		reply(m->waiters[i], "ok\n");
 }

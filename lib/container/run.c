@@ -47,7 +47,8 @@ int ct_prepare_run(const struct ward_host *host, const char *name,
 }
 
 /* Boots and records the monitor and init in the intent record. */
-static int boot_and_record(struct ct_monitor *m, struct ward_err **err)
+static int boot_and_record(struct ct_monitor *m, const struct ward_spec *spec,
+			   struct ward_err **err)
 {
 	struct ward_intent in;
 	int r = ward_intent_load(m->rundir, &in, err);
@@ -55,7 +56,7 @@ static int boot_and_record(struct ct_monitor *m, struct ward_err **err)
 	if (r == 0)
 		r = ct_monitor_listen(m, err);
 	if (r == 0)
-		r = ct_monitor_boot(m, err);
+		r = ct_monitor_boot(m, spec, err);
 	if (r < 0)
 		return r;
 	in.monitor_pid = getpid();
@@ -91,8 +92,17 @@ static int load_for_run(const struct ward_host *host, const char *name,
 	return r;
 }
 
-/* The monitor process: never returns. */
-static void __attribute__((noreturn)) monitor_main(struct ct_monitor *m, int report, int lockfd)
+static void init_for(struct ct_monitor *m, const struct ward_host *host, const char *name)
+{
+	_cleanup_free_ char *rundir = ward_host_rundir(host, name);
+	_cleanup_free_ char *ctdir = ward_host_ctdir(host, name);
+
+	ct_monitor_init(m, name, rundir, ctdir);
+}
+
+/* The forked monitor: boots init, reports, then becomes ward-monitor. */
+static void __attribute__((noreturn)) monitor_main(struct ct_monitor *m, const struct ward_spec *spec,
+						   int report, int lockfd)
 {
 	struct ward_err *err = NULL;
 	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC), wstatus;
@@ -101,10 +111,10 @@ static void __attribute__((noreturn)) monitor_main(struct ct_monitor *m, int rep
 	/* the monitor outlives the terminal ward start ran on */
 	for (int i = 0; i < 3 && devnull >= 0; i++)
 		dup2(devnull, i);
-	if (boot_and_record(m, &err) < 0) {
+	if (boot_and_record(m, spec, &err) < 0) {
 		if (write(report, err->msg, strlen(err->msg)) < 0)
 			_exit(1);
-		ct_release_intent(m->host, m->spec.name, NULL);
+		ct_rundir_remove(m->rundir, NULL);
 		_exit(1);
 	}
 	if (write(report, "ok", 2) != 2) {
@@ -112,52 +122,62 @@ static void __attribute__((noreturn)) monitor_main(struct ct_monitor *m, int rep
 	}
 	close(report);
 	close(lockfd); /* ward start's copy goes when it exits */
+	ct_monitor_exec(m);
 	wstatus = ct_monitor_loop(m);
 	ct_monitor_teardown(m, wstatus);
 	_exit(0);
 }
 
+static int await_report(int fd, const char *name, struct ward_err **err)
+{
+	char msg[WARD_ERR_MSG_MAX];
+	ssize_t n;
+
+	do
+		n = read(fd, msg, sizeof(msg) - 1);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return ward_err_set(err, EIO, "cannot start %s: its monitor died", name);
+	if (n == 2 && !memcmp(msg, "ok", 2))
+		return 0;
+	msg[n] = '\0';
+	return ward_err_set(err, EIO, "cannot start %s: %s", name, msg);
+}
+
 int ward_ct_start(const struct ward_host *host, const char *name,
 		  struct ward_err **err)
 {
-	_cleanup_close_ int lockfd = ward_ct_lock(host, name, true, err);
+	_cleanup_free_ char *ctdir = ward_host_ctdir(host, name);
+	_cleanup_close_ int lockfd = -1;
+	struct ward_spec spec = { 0 };
 	struct ct_monitor m;
-	char msg[WARD_ERR_MSG_MAX];
 	int p[2], r;
-	ssize_t n;
 	pid_t pid;
 
+	if (access(ctdir, F_OK) < 0)
+		return ward_err_set(err, ENOENT, "no container named %s", name);
+	lockfd = ward_ct_lock(host, name, true, err);
 	if (lockfd < 0)
 		return lockfd;
-	ct_monitor_init(&m, host, name);
-	r = load_for_run(host, name, NULL, &m.spec, err);
+	init_for(&m, host, name);
+	r = load_for_run(host, name, NULL, &spec, err);
 	if (r == 0 && pipe2(p, O_CLOEXEC) < 0)
 		r = ward_err_sys(err, errno, "cannot create a pipe");
-	if (r < 0)
-		goto out;
-	pid = fork();
-	if (pid < 0) {
+	if (r == 0 && (pid = fork()) < 0) {
 		r = ward_err_sys(err, errno, "cannot fork the monitor");
 		close(p[0]);
 		close(p[1]);
-		goto out;
 	}
-	if (pid == 0) {
+	if (r == 0 && pid == 0) {
 		close(p[0]);
-		monitor_main(&m, p[1], lockfd);
+		monitor_main(&m, &spec, p[1], lockfd);
 	}
-	close(p[1]);
-	do
-		n = read(p[0], msg, sizeof(msg) - 1);
-	while (n < 0 && errno == EINTR);
-	close(p[0]);
-	if (n <= 0)
-		r = ward_err_set(err, EIO, "cannot start %s: its monitor died", name);
-	else if (n != 2 || memcmp(msg, "ok", 2)) {
-		msg[n] = '\0';
-		r = ward_err_set(err, EIO, "cannot start %s: %s", name, msg);
+	if (r == 0) {
+		close(p[1]);
+		r = await_report(p[0], name, err);
+		close(p[0]);
 	}
-out:
+	ward_spec_fini(&spec);
 	ct_monitor_fini(&m);
 	return r;
 }
@@ -181,18 +201,20 @@ int ward_ct_run(const struct ward_host *host, const char *name, char *const *arg
 		int *status, struct ward_err **err)
 {
 	_cleanup_close_ int lockfd = ward_ct_lock(host, name, true, err);
+	struct ward_spec spec = { 0 };
 	struct ct_monitor m;
 	sigset_t old;
 	int r, wstatus;
 
 	if (lockfd < 0)
 		return lockfd;
-	ct_monitor_init(&m, host, name);
-	r = load_for_run(host, name, argv, &m.spec, err);
+	init_for(&m, host, name);
+	r = load_for_run(host, name, argv, &spec, err);
 	if (r == 0)
 		r = block_signals(&m, &old, err);
 	if (r == 0)
-		r = boot_and_record(&m, err);
+		r = boot_and_record(&m, &spec, err);
+	ward_spec_fini(&spec);
 	if (r < 0) {
 		ct_release_intent(host, name, NULL);
 		ct_monitor_fini(&m);

@@ -54,9 +54,10 @@ static int child_console(struct ward_err **err)
 }
 
 /* Runs in the new namespaces; never returns. */
-static void __attribute__((noreturn)) init_child(struct ct_monitor *m, int sock)
+static void __attribute__((noreturn)) init_child(struct ct_monitor *m,
+						  const struct ward_spec *spec, int sock)
 {
-	struct ward_rootfs_opts ro = { m->spec.rootfs, m->master >= 0 ? m->pts : NULL, m->spec.hostname };
+	struct ward_rootfs_opts ro = { spec->rootfs, m->master >= 0 ? m->pts : NULL, spec->hostname };
 	struct ward_err *err = NULL;
 	char go;
 
@@ -67,17 +68,16 @@ static void __attribute__((noreturn)) init_child(struct ct_monitor *m, int sock)
 		child_fail(sock, NULL, errno);
 	if (ward_net_lo_up(&err) < 0 || ward_ns_rootfs_setup(&ro, &err) < 0)
 		child_fail(sock, err, err->code);
-	if (m->spec.console && child_console(&err) < 0)
+	if (spec->console && child_console(&err) < 0)
 		child_fail(sock, err, err->code);
 	if (ward_sec_die_with_parent(&err) < 0)
 		child_fail(sock, err, err->code);
 	/* only 0-2 and the CLOEXEC sync socket survive into exec */
-	if (sock > 3)
-		syscall(SYS_close_range, 3U, (unsigned)sock - 1, 0);
-	syscall(SYS_close_range, (unsigned)sock + 1, ~0U, 0);
-	environ = m->spec.envp;
-	execvp(m->spec.argv[0], m->spec.argv);
-	ward_err_sys(&err, errno, "cannot execute %s in the container", m->spec.argv[0]);
+	if (ward_sec_close_fds_except(&sock, 1, &err) < 0)
+		child_fail(sock, err, err->code);
+	environ = spec->envp;
+	execvp(spec->argv[0], spec->argv);
+	ward_err_sys(&err, errno, "cannot execute %s in the container", spec->argv[0]);
 	child_fail(sock, err, err->code);
 }
 
@@ -114,7 +114,8 @@ static int await_exec(int sock, struct ward_err **err)
 	return ward_err_set(err, msg.code, "%s", msg.msg);
 }
 
-static int clone_init(struct ct_monitor *m, int cgfd, struct ward_err **err)
+static int clone_init(struct ct_monitor *m, const struct ward_spec *spec, int cgfd,
+		      struct ward_err **err)
 {
 	_cleanup_close_ int psock = -1, csock = -1;
 	int sv[2], r;
@@ -129,7 +130,7 @@ static int clone_init(struct ct_monitor *m, int cgfd, struct ward_err **err)
 		return pid;
 	if (pid == 0) {
 		close(psock);
-		init_child(m, csock);
+		init_child(m, spec, csock);
 	}
 	m->init_pid = pid;
 	r = cgfd < 0 ? ward_cg_enter(m->cg, pid, err) : 0;
@@ -146,23 +147,27 @@ static int clone_init(struct ct_monitor *m, int cgfd, struct ward_err **err)
 	return r;
 }
 
-int ct_monitor_boot(struct ct_monitor *m, struct ward_err **err)
+int ct_monitor_boot(struct ct_monitor *m, const struct ward_spec *spec,
+		    struct ward_err **err)
 {
 	_cleanup_close_ int cgfd = -1;
 	int r;
 
-	m->cg = ward_cg_new(m->spec.cgroup, err);
+	m->stop_signal = spec->stop_signal;
+	m->stop_timeout = spec->stop_timeout;
+	m->cgroup = ward_xstrdup(spec->cgroup);
+	m->cg = ward_cg_new(spec->cgroup, err);
 	if (!m->cg)
 		return -(*err)->code;
 	r = ward_cg_create(m->cg, err);
-	if (r == 0 && m->spec.console)
+	if (r == 0 && spec->console)
 		r = open_console(m, err);
 	if (r == 0 && ward_cg_layout(m->cg) == WARD_CG_V2) {
 		cgfd = ward_cg_open_v2(m->cg, err);
 		r = cgfd < 0 ? cgfd : 0;
 	}
 	if (r == 0)
-		r = clone_init(m, cgfd, err);
+		r = clone_init(m, spec, cgfd, err);
 	if (r < 0)
 		ward_cg_destroy(m->cg, NULL);
 	return r;

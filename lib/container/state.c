@@ -127,16 +127,6 @@ int ward_state_save(const char *ctdir, const struct ward_state *st, struct ward_
 	return ct_json_save(ctdir, "state.json", o, err);
 }
 
-char *ward_exit_format(const struct ward_exit *ex)
-{
-	_cleanup_json_ struct json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "code", json_object_new_int(ex->code));
-	json_object_object_add(o, "signal", json_object_new_int(ex->signal));
-	json_object_object_add(o, "time", json_object_new_int64(ex->time));
-	return ward_xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
-}
-
 int ward_exit_parse(const char *json, struct ward_exit *ex, struct ward_err **err)
 {
 	_cleanup_json_ struct json_object *o = NULL;
