@@ -384,16 +384,31 @@ int ward_cg_enter(struct ward_cg *cg, pid_t pid, struct ward_err **err)
 	return 0;
 }
 
-/* On v1 layouts, including hybrid, there is no single fd: CLONE_INTO_CGROUP
- * would place the child only in the unified mount and the caller could skip
- * the v1 hierarchies, so we refuse and the caller uses ward_cg_enter. */
+int ward_cg_enter_self(struct ward_cg *cg, bool skip_v2, struct ward_err **err)
+{
+	for (size_t i = 0; i < cg->nh; i++) {
+		int r;
+
+		if (cg->h[i].v2 && skip_v2)
+			continue;
+		r = cg_write(cg->h[i].path, cg->h[i].v2 ? "cgroup.procs" : "tasks", "0", err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Hybrid hosts have a cgroup2 hierarchy too (the unified mount); cloning
+ * into it spares one cgroup.procs write, and the v1 hierarchies are entered
+ * by the child itself. */
 int ward_cg_open_v2(struct ward_cg *cg, struct ward_err **err)
 {
-	if (cg->layout != WARD_CG_V2)
-		return ward_err_set(err, EOPNOTSUPP,
-				    "cannot open cgroup %s for clone3: cgroup v1 layout",
-				    cg->relpath);
-	return cg_v2_open(&cg->h[0], err);
+	for (size_t i = 0; i < cg->nh; i++)
+		if (cg->h[i].v2)
+			return cg_v2_open(&cg->h[i], err);
+	return ward_err_set(err, EOPNOTSUPP,
+			    "cannot open cgroup %s for clone3: no cgroup2 hierarchy",
+			    cg->relpath);
 }
 
 /* ---- freeze ---- */

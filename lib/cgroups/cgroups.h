@@ -31,8 +31,17 @@ int ward_cg_create(struct ward_cg *cg, struct ward_err **err);
 /* Moves a whole process (all threads) into the cgroup in every hierarchy. */
 int ward_cg_enter(struct ward_cg *cg, pid_t pid, struct ward_err **err);
 
-/* An O_PATH|O_DIRECTORY fd of the v2 cgroup for clone3(CLONE_INTO_CGROUP),
- * or -EOPNOTSUPP on v1 layouts. The caller closes it. */
+/* Moves the calling process, which must be single-threaded, into the cgroup:
+ * on v1 hierarchies through `tasks` with "0", the one write the kernel serves
+ * without its global threadgroup lock (taking that lock waits for an RCU
+ * grace period, 10-15 ms here, per cgroup.procs write). With skip_v2 the
+ * cgroup2 hierarchy is left alone: the caller was cloned into it already. */
+int ward_cg_enter_self(struct ward_cg *cg, bool skip_v2, struct ward_err **err);
+
+/* An O_PATH|O_DIRECTORY fd of the cgroup2 directory for clone3
+ * (CLONE_INTO_CGROUP): the pure v2 hierarchy, or on hybrid hosts the unified
+ * mount (the child then enters the v1 hierarchies with ward_cg_enter_self);
+ * -EOPNOTSUPP when there is no cgroup2 hierarchy. The caller closes it. */
 int ward_cg_open_v2(struct ward_cg *cg, struct ward_err **err);
 
 /* Freezes (true) or thaws (false) every process in the cgroup. */

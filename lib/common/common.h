@@ -52,6 +52,12 @@ char *ward_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
 int ward_file_write_atomic(int dirfd, const char *name, const void *buf,
 			   size_t len, mode_t mode, struct ward_err **err);
 
+/* The same without the fsyncs: readers still see old or new, never a mix,
+ * but a host crash may lose the file. For records of volatile kernel objects
+ * (the run dir), which a host crash removes anyway, and ephemeral containers. */
+int ward_file_replace(int dirfd, const char *name, const void *buf,
+		      size_t len, mode_t mode, struct ward_err **err);
+
 /* Reads a whole (small) file into a NUL-terminated buffer. */
 int ward_file_read(int dirfd, const char *name, char **out, size_t *len,
 		   struct ward_err **err);

@@ -27,8 +27,8 @@ static int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-int ward_file_write_atomic(int dirfd, const char *name, const void *buf,
-			   size_t len, mode_t mode, struct ward_err **err)
+static int write_replace(int dirfd, const char *name, const void *buf,
+			 size_t len, mode_t mode, bool durable, struct ward_err **err)
 {
 	_cleanup_free_ char *tmp = ward_xasprintf(".%s.tmp%d", name, (int)getpid());
 	_cleanup_close_ int fd = -1;
@@ -38,7 +38,7 @@ int ward_file_write_atomic(int dirfd, const char *name, const void *buf,
 	if (fd < 0)
 		return ward_err_sys(err, errno, "cannot create %s", tmp);
 	r = write_all(fd, buf, len);
-	if (r == 0 && fsync(fd) < 0)
+	if (r == 0 && durable && fsync(fd) < 0)
 		r = -errno;
 	if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
 		r = -errno;
@@ -46,6 +46,8 @@ int ward_file_write_atomic(int dirfd, const char *name, const void *buf,
 		unlinkat(dirfd, tmp, 0);
 		return ward_err_sys(err, r, "cannot write %s", name);
 	}
+	if (!durable)
+		return 0;
 	/* the rename is durable only once the directory entry is */
 	if (dirfd == AT_FDCWD) {
 		_cleanup_close_ int d = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -55,6 +57,18 @@ int ward_file_write_atomic(int dirfd, const char *name, const void *buf,
 		fsync(dirfd);
 	}
 	return 0;
+}
+
+int ward_file_write_atomic(int dirfd, const char *name, const void *buf,
+			   size_t len, mode_t mode, struct ward_err **err)
+{
+	return write_replace(dirfd, name, buf, len, mode, true, err);
+}
+
+int ward_file_replace(int dirfd, const char *name, const void *buf,
+		      size_t len, mode_t mode, struct ward_err **err)
+{
+	return write_replace(dirfd, name, buf, len, mode, false, err);
 }
 
 int ward_file_read(int dirfd, const char *name, char **out, size_t *len,

@@ -284,12 +284,14 @@ int ward_config_load(const char *ctdir, struct ward_config *cfg, struct ward_err
 	return ward_config_parse(text, cfg, err);
 }
 
-int ward_config_save(const char *ctdir, const struct ward_config *cfg, struct ward_err **err)
+int ward_config_save(const char *ctdir, const struct ward_config *cfg, bool durable,
+		     struct ward_err **err)
 {
 	_cleanup_close_ int dfd = open(ctdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	_cleanup_free_ char *text = ward_config_format(cfg);
 
 	if (dfd < 0)
 		return ward_err_sys(err, errno, "cannot open %s", ctdir);
-	return ward_file_write_atomic(dfd, "config", text, strlen(text), 0644, err);
+	return durable ? ward_file_write_atomic(dfd, "config", text, strlen(text), 0644, err)
+		       : ward_file_replace(dfd, "config", text, strlen(text), 0644, err);
 }

@@ -10,9 +10,9 @@ int ct_json_parse(const char *text, const char *what, struct json_object **out,
 		  struct ward_err **err);
 /* Reads dir/name and hands its text to parse(). */
 int ct_json_load(const char *dir, const char *name, char **text, struct ward_err **err);
-/* Writes an object atomically as dir/name. */
+/* Writes an object atomically as dir/name; durable adds the fsyncs. */
 int ct_json_save(const char *dir, const char *name, struct json_object *obj,
-		 struct ward_err **err);
+		 bool durable, struct ward_err **err);
 
 /* Member accessors that tolerate absence (defaults) but not wrong types. */
 const char *ct_json_str(struct json_object *o, const char *key);
@@ -41,6 +41,7 @@ struct ct_monitor {
 	struct ward_cg *cg;
 	int stop_signal;
 	int stop_timeout;
+	bool ephemeral;   /* its records need not survive a host crash */
 	int pidfd;
 	pid_t init_pid;
 	int master;       /* console pty master, -1 without a console */
@@ -77,8 +78,8 @@ void ct_monitor_exec(struct ct_monitor *m);
 
 /* Removes a run dir's files (the intent record last) and the dir itself. */
 int ct_rundir_remove(const char *rundir, struct ward_err **err);
-/* Writes last-exit.json for a wait status. */
-void ct_exit_record(const char *ctdir, int wstatus);
+/* Writes last-exit.json for a wait status; durable adds the fsyncs. */
+void ct_exit_record(const char *ctdir, int wstatus, bool durable);
 
 /* Writes spec.json and the intent record for a start, after clearing what an
  * abandoned earlier run left. */

@@ -26,6 +26,10 @@ struct ward_template_info {
 int ward_template_install(const char *spec, int rootfs_fd,
 			  struct ward_template_info *info, struct ward_err **err);
 
+/* The INI text of a data template (busybox or NAME), so a cache can tell
+ * whether its copy is current; -EOPNOTSUPP for dir: and tar: specs. */
+int ward_template_text(const char *spec, char **text, struct ward_err **err);
+
 /* ---- where things live (paths.c) ----------------------------------------- */
 
 /* The host-wide locations every verb works against; relocatable so each test
@@ -48,6 +52,13 @@ char *ward_host_rundir(const struct ward_host *host, const char *name);
  * container's directory being removed by a concurrent destroy. */
 int ward_ct_lock(const struct ward_host *host, const char *name, bool wait,
 		 struct ward_err **err);
+
+/* A read-only, shared rootfs of data template `spec`, built once under
+ * ROOT/templates/NAME-HASH (HASH of the template text); ephemeral containers
+ * overlay it instead of copying it. -EOPNOTSUPP for dir: and tar: specs. */
+int ward_template_cache(const struct ward_host *host, const char *spec,
+			char **rootfs, struct ward_template_info *info,
+			struct ward_err **err);
 
 /* ---- config (config.c): the keys table ----------------------------------- */
 
@@ -80,7 +91,9 @@ bool ward_config_known(const char *key);
 int ward_config_parse(const char *text, struct ward_config *cfg, struct ward_err **err);
 char *ward_config_format(const struct ward_config *cfg);
 int ward_config_load(const char *ctdir, struct ward_config *cfg, struct ward_err **err);
-int ward_config_save(const char *ctdir, const struct ward_config *cfg, struct ward_err **err);
+/* durable false skips the fsyncs (ephemeral containers). */
+int ward_config_save(const char *ctdir, const struct ward_config *cfg, bool durable,
+		     struct ward_err **err);
 void ward_config_fini(struct ward_config *cfg);
 /* The keys table, for `ward config get NAME` and the man page check. */
 struct ward_config_key {
@@ -103,7 +116,8 @@ struct ward_state {
 	enum ward_ct_phase phase;
 	char template[512];
 	long long created; /* unix time */
-	bool ephemeral;    /* ward run --rm: never fsynced, never autostarted */
+	bool ephemeral;    /* ward run --rm: never autostarted */
+	char lower[512];   /* read-only template cache the rootfs overlays, or "" */
 };
 
 /* How the last run of the container ended, written by its monitor. */
@@ -150,6 +164,8 @@ bool ward_intent_monitor_alive(const struct ward_intent *in);
 struct ward_spec {
 	char *name;
 	char *rootfs;   /* host path */
+	char *lower;    /* overlay: read-only lower dir under rootfs, or NULL */
+	char *upper;    /* overlay: upper dir (its work dir is beside it) */
 	char *hostname;
 	char *cgroup;   /* relpath below every hierarchy root */
 	char **argv;    /* init and its arguments, NULL-terminated */
@@ -158,13 +174,15 @@ struct ward_spec {
 	int stop_timeout; /* seconds */
 	bool console;   /* true: a pty console owned by the monitor;
 			 * false: init inherits ward's stdio (ward run) */
+	bool ephemeral; /* ward run --rm: records need not survive a crash */
 };
 
-/* Resolves the spec of container `name` from its config. argv, if given,
- * replaces the configured init (ward run). */
+/* Resolves the spec of container `name` from its config. lower, if set, is
+ * the template cache its rootfs overlays; argv, if given, replaces the
+ * configured init (ward run). */
 int ward_spec_resolve(const struct ward_host *host, const char *name,
-		      const struct ward_config *cfg, char *const *argv,
-		      struct ward_spec *spec, struct ward_err **err);
+		      const struct ward_config *cfg, const char *lower,
+		      char *const *argv, struct ward_spec *spec, struct ward_err **err);
 char *ward_spec_format(const struct ward_spec *spec);
 int ward_spec_parse(const char *json, struct ward_spec *spec, struct ward_err **err);
 void ward_spec_fini(struct ward_spec *spec);

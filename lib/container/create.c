@@ -10,11 +10,14 @@
 
 #include "container/container-internal.h"
 
-static int fill_rootfs(const char *ctdir, const char *tpl, struct ward_config *cfg,
-		       struct ward_err **err)
+/* An ephemeral container of a data template overlays the shared template
+ * cache (st->lower); every other container gets its own copy. */
+static int fill_rootfs(const struct ward_host *host, const char *ctdir, const char *tpl,
+		       struct ward_state *st, struct ward_config *cfg, struct ward_err **err)
 {
 	struct ward_template_info info = { 0 };
 	_cleanup_close_ int dfd = -1, rfd = -1;
+	_cleanup_free_ char *lower = NULL;
 	int r;
 
 	dfd = open(ctdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -23,7 +26,15 @@ static int fill_rootfs(const char *ctdir, const char *tpl, struct ward_config *c
 	rfd = openat(dfd, "rootfs", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (rfd < 0)
 		return ward_err_sys(err, errno, "cannot open %s/rootfs", ctdir);
-	r = ward_template_install(tpl, rfd, &info, err);
+	r = -EOPNOTSUPP;
+	if (st->ephemeral && ward_template_text(tpl, &lower, NULL) == 0) {
+		free(TAKE_PTR(lower));
+		r = ward_template_cache(host, tpl, &lower, &info, err);
+		if (r == 0)
+			snprintf(st->lower, sizeof(st->lower), "%s", lower);
+	}
+	if (r == -EOPNOTSUPP)
+		r = ward_template_install(tpl, rfd, &info, err);
 	if (r < 0)
 		return r;
 	/* what the template knows about its init becomes the default config */
@@ -69,9 +80,9 @@ int ward_ct_create(const struct ward_host *host, const char *name,
 	r = ward_state_save(ctdir, &st, err);
 	copy_config(&cfg, o->config);
 	if (r == 0)
-		r = fill_rootfs(ctdir, tpl, &cfg, err);
+		r = fill_rootfs(host, ctdir, tpl, &st, &cfg, err);
 	if (r == 0)
-		r = ward_config_save(ctdir, &cfg, err);
+		r = ward_config_save(ctdir, &cfg, !o->ephemeral, err);
 	ward_config_fini(&cfg);
 	if (r == 0) {
 		st.phase = WARD_PHASE_READY;
@@ -99,7 +110,7 @@ int ward_ct_config_update(const struct ward_host *host, const char *name,
 	if (r == 0)
 		r = value ? ward_config_set(&cfg, key, value, err) : ward_config_unset(&cfg, key, err);
 	if (r == 0)
-		r = ward_config_save(ctdir, &cfg, err);
+		r = ward_config_save(ctdir, &cfg, !st.ephemeral, err);
 	ward_config_fini(&cfg);
 	return r;
 }

@@ -21,6 +21,7 @@ struct exec_ctx {
 	struct ward_spec spec;
 	struct ward_cg *cg;
 	int pidfd;
+	int cgfd;    /* cgroup2 dir to clone the joiner into, or -1 */
 	int report;  /* socketpair end: error text, or the pty master */
 };
 
@@ -88,7 +89,7 @@ static void __attribute__((noreturn)) joiner(struct exec_ctx *c)
 	int slave = -1, st;
 	pid_t pid;
 
-	if (ward_cg_enter(c->cg, getpid(), &err) < 0 ||
+	if (ward_cg_enter_self(c->cg, c->cgfd >= 0, &err) < 0 ||
 	    ward_ns_join(c->pidfd, WARD_NS_JOIN_FLAGS, &err) < 0)
 		fail(c->report, err);
 	if (chdir("/") < 0) {
@@ -135,6 +136,7 @@ static int load_ctx(const struct ward_host *host, const char *name, struct exec_
 	c->cg = ward_cg_new(in.cgroup, err);
 	if (!c->cg)
 		return -EIO;
+	c->cgfd = ward_cg_open_v2(c->cg, NULL);
 	fd = ct_monitor_connect(host, name, "pidfd\n", err);
 	if (fd < 0)
 		return fd;
@@ -169,15 +171,16 @@ static int parent_side(struct exec_ctx *c, int sock, pid_t pid, int *status,
 int ward_ct_exec(const struct ward_host *host, const char *name,
 		 const struct ward_exec_opts *o, int *status, struct ward_err **err)
 {
-	struct exec_ctx c = { .o = o, .pidfd = -1 };
-	int sv[2] = { -1, -1 }, r;
-	pid_t pid;
+	struct exec_ctx c = { .o = o, .pidfd = -1, .cgfd = -1 };
+	int sv[2] = { -1, -1 }, r, jfd = -1;
+	pid_t pid = -1;
 
 	r = load_ctx(host, name, &c, err);
 	if (r == 0 && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		r = ward_err_sys(err, errno, "cannot create a socket pair");
-	if (r == 0 && (pid = fork()) < 0)
-		r = ward_err_sys(err, errno, "cannot fork");
+	/* the joiner starts life in the cgroup2 dir (no cgroup.procs write) */
+	if (r == 0 && (pid = ward_ns_clone(0, c.cgfd, &jfd, err)) < 0)
+		r = pid;
 	if (r == 0 && pid == 0) {
 		close(sv[0]);
 		c.report = sv[1];
@@ -191,6 +194,10 @@ int ward_ct_exec(const struct ward_host *host, const char *name,
 		close(sv[0]);
 	if (c.pidfd >= 0)
 		close(c.pidfd);
+	if (c.cgfd >= 0)
+		close(c.cgfd);
+	if (jfd >= 0)
+		close(jfd);
 	ward_cg_free(c.cg);
 	ward_spec_fini(&c.spec);
 	return r;

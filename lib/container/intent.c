@@ -61,7 +61,8 @@ int ward_intent_save(const char *rundir, const struct ward_intent *in, struct wa
 {
 	_cleanup_json_ struct json_object *o = intent_json(in);
 
-	return ct_json_save(rundir, "intent.json", o, err);
+	/* what it names cannot outlive a host crash, so neither need it */
+	return ct_json_save(rundir, "intent.json", o, false, err);
 }
 
 unsigned long long ward_proc_starttime(pid_t pid)

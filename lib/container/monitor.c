@@ -250,7 +250,7 @@ int ct_monitor_loop(struct ct_monitor *m)
 	}
 }
 
-void ct_exit_record(const char *ctdir, int wstatus)
+void ct_exit_record(const char *ctdir, int wstatus, bool durable)
 {
 	_cleanup_close_ int dfd = open(ctdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	char text[128];
@@ -261,7 +261,8 @@ void ct_exit_record(const char *ctdir, int wstatus)
 		     WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1,
 		     WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0, (long long)time(NULL));
 	if (dfd >= 0)
-		ward_file_write_atomic(dfd, "last-exit.json", text, (size_t)n, 0644, NULL);
+		durable ? ward_file_write_atomic(dfd, "last-exit.json", text, (size_t)n, 0644, NULL)
+			: ward_file_replace(dfd, "last-exit.json", text, (size_t)n, 0644, NULL);
 }
 
 int ct_rundir_remove(const char *rundir, struct ward_err **err)
@@ -284,7 +285,7 @@ void ct_monitor_teardown(struct ct_monitor *m, int wstatus)
 	ward_cg_kill(m->cg, 2000, NULL);
 	if (ward_cg_destroy(m->cg, NULL) < 0)
 		return; /* keep the intent record: gc will retry */
-	ct_exit_record(m->ctdir, wstatus);
+	ct_exit_record(m->ctdir, wstatus, !m->ephemeral);
 	close_fd(&m->listen_fd);
 	ct_rundir_remove(m->rundir, NULL);
 	for (size_t i = 0; i < m->nwaiters; i++)

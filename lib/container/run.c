@@ -38,12 +38,19 @@ int ct_prepare_run(const struct ward_host *host, const char *name,
 		return r;
 	snprintf(in.cgroup, sizeof(in.cgroup), "%s", spec->cgroup);
 	r = ward_intent_save(rundir, &in, err);
+	/* an overlaid rootfs keeps its writes in the (volatile) run dir */
+	if (r == 0 && spec->upper) {
+		_cleanup_free_ char *work = ward_xasprintf("%s/work", rundir);
+		r = ward_mkdir_p(AT_FDCWD, spec->upper, 0755, err);
+		if (r == 0)
+			r = ward_mkdir_p(AT_FDCWD, work, 0700, err);
+	}
 	if (r < 0)
 		return r;
 	dfd = open(rundir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return ward_err_sys(err, errno, "cannot open %s", rundir);
-	return ward_file_write_atomic(dfd, "spec.json", text, strlen(text), 0600, err);
+	return ward_file_replace(dfd, "spec.json", text, strlen(text), 0600, err);
 }
 
 /* Boots and records the monitor and init in the intent record. */
@@ -85,7 +92,8 @@ static int load_for_run(const struct ward_host *host, const char *name,
 		return ward_err_set(err, EALREADY, "container %s is already running", name);
 	r = ward_config_load(ctdir, &cfg, err);
 	if (r == 0)
-		r = ward_spec_resolve(host, name, &cfg, argv, spec, err);
+		r = ward_spec_resolve(host, name, &cfg, st.lower, argv, spec, err);
+	spec->ephemeral = st.ephemeral;
 	ward_config_fini(&cfg);
 	if (r == 0)
 		r = ct_prepare_run(host, name, spec, err);
@@ -212,6 +220,7 @@ int ward_ct_run(const struct ward_host *host, const char *name, char *const *arg
 	r = load_for_run(host, name, argv, &spec, err);
 	if (r == 0)
 		r = block_signals(&m, &old, err);
+	m.ephemeral = spec.ephemeral;
 	if (r == 0)
 		r = boot_and_record(&m, &spec, err);
 	ward_spec_fini(&spec);

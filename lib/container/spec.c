@@ -35,8 +35,8 @@ static char **build_env(const struct ward_config *cfg)
 }
 
 int ward_spec_resolve(const struct ward_host *host, const char *name,
-		      const struct ward_config *cfg, char *const *argv,
-		      struct ward_spec *spec, struct ward_err **err)
+		      const struct ward_config *cfg, const char *lower,
+		      char *const *argv, struct ward_spec *spec, struct ward_err **err)
 {
 	const char *host_name = ward_config_value(cfg, "hostname");
 	size_t n = 0;
@@ -44,6 +44,10 @@ int ward_spec_resolve(const struct ward_host *host, const char *name,
 	memset(spec, 0, sizeof(*spec));
 	spec->name = ward_xstrdup(name);
 	spec->rootfs = ward_xasprintf("%s/containers/%s/rootfs", host->root, name);
+	if (lower && lower[0]) {
+		spec->lower = ward_xstrdup(lower);
+		spec->upper = ward_xasprintf("%s/%s/upper", host->run, name);
+	}
 	spec->hostname = ward_xstrdup(host_name ? host_name : name);
 	spec->cgroup = ward_xasprintf("%s/%s/%s", host->cg_root,
 				      ward_config_value(cfg, "class"), name);
@@ -66,6 +70,8 @@ void ward_spec_fini(struct ward_spec *spec)
 {
 	free(spec->name);
 	free(spec->rootfs);
+	free(spec->lower);
+	free(spec->upper);
 	free(spec->hostname);
 	free(spec->cgroup);
 	ward_strv_free(spec->argv);
@@ -88,6 +94,10 @@ char *ward_spec_format(const struct ward_spec *spec)
 
 	json_object_object_add(o, "name", json_object_new_string(spec->name));
 	json_object_object_add(o, "rootfs", json_object_new_string(spec->rootfs));
+	if (spec->lower) {
+		json_object_object_add(o, "lower", json_object_new_string(spec->lower));
+		json_object_object_add(o, "upper", json_object_new_string(spec->upper));
+	}
 	json_object_object_add(o, "hostname", json_object_new_string(spec->hostname));
 	json_object_object_add(o, "cgroup", json_object_new_string(spec->cgroup));
 	json_object_object_add(o, "argv", strv_json(spec->argv));
@@ -126,6 +136,8 @@ int ward_spec_parse(const char *json, struct ward_spec *spec, struct ward_err **
 	memset(spec, 0, sizeof(*spec));
 	spec->name = dup_or_null(ct_json_str(o, "name"));
 	spec->rootfs = dup_or_null(ct_json_str(o, "rootfs"));
+	spec->lower = dup_or_null(ct_json_str(o, "lower"));
+	spec->upper = dup_or_null(ct_json_str(o, "upper"));
 	spec->hostname = dup_or_null(ct_json_str(o, "hostname"));
 	spec->cgroup = dup_or_null(ct_json_str(o, "cgroup"));
 	spec->argv = json_strv(o, "argv");

@@ -55,15 +55,15 @@ static int child_console(struct ward_err **err)
 
 /* Runs in the new namespaces; never returns. */
 static void __attribute__((noreturn)) init_child(struct ct_monitor *m,
-						  const struct ward_spec *spec, int sock)
+						  const struct ward_spec *spec, int cgfd, int sock)
 {
-	struct ward_rootfs_opts ro = { spec->rootfs, m->master >= 0 ? m->pts : NULL, spec->hostname };
+	struct ward_rootfs_opts ro = { .rootfs = spec->rootfs, .lower = spec->lower, .upper = spec->upper,
+				       .console = m->master >= 0 ? m->pts : NULL, .hostname = spec->hostname };
 	struct ward_err *err = NULL;
-	char go;
 
-	/* wait until the monitor has put us in our cgroup */
-	if (read(sock, &go, 1) != 1)
-		_exit(125);
+	/* into the cgroup before its namespace is made, so its root is ours */
+	if (ward_cg_enter_self(m->cg, cgfd >= 0, &err) < 0)
+		child_fail(sock, err, err->code);
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		child_fail(sock, NULL, errno);
 	if (ward_net_lo_up(&err) < 0 || ward_ns_rootfs_setup(&ro, &err) < 0)
@@ -130,15 +130,11 @@ static int clone_init(struct ct_monitor *m, const struct ward_spec *spec, int cg
 		return pid;
 	if (pid == 0) {
 		close(psock);
-		init_child(m, spec, csock);
+		init_child(m, spec, cgfd, csock);
 	}
 	m->init_pid = pid;
-	r = cgfd < 0 ? ward_cg_enter(m->cg, pid, err) : 0;
-	if (r == 0 && write(psock, "g", 1) != 1)
-		r = ward_err_sys(err, errno, "cannot release init");
 	close(TAKE_FD(csock));
-	if (r == 0)
-		r = await_exec(psock, err);
+	r = await_exec(psock, err);
 	if (r < 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
@@ -162,9 +158,10 @@ int ct_monitor_boot(struct ct_monitor *m, const struct ward_spec *spec,
 	r = ward_cg_create(m->cg, err);
 	if (r == 0 && spec->console)
 		r = open_console(m, err);
-	if (r == 0 && ward_cg_layout(m->cg) == WARD_CG_V2) {
-		cgfd = ward_cg_open_v2(m->cg, err);
-		r = cgfd < 0 ? cgfd : 0;
+	if (r == 0) {
+		cgfd = ward_cg_open_v2(m->cg, NULL);
+		if (cgfd < 0 && ward_cg_layout(m->cg) == WARD_CG_V2)
+			r = ward_cg_open_v2(m->cg, err);
 	}
 	if (r == 0)
 		r = clone_init(m, spec, cgfd, err);

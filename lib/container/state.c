@@ -31,14 +31,15 @@ int ct_json_load(const char *dir, const char *name, char **text, struct ward_err
 }
 
 int ct_json_save(const char *dir, const char *name, struct json_object *obj,
-		 struct ward_err **err)
+		 bool durable, struct ward_err **err)
 {
 	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	const char *s = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY);
 
 	if (dfd < 0)
 		return ward_err_sys(err, errno, "cannot open %s", dir);
-	return ward_file_write_atomic(dfd, name, s, strlen(s), 0644, err);
+	return durable ? ward_file_write_atomic(dfd, name, s, strlen(s), 0644, err)
+		       : ward_file_replace(dfd, name, s, strlen(s), 0644, err);
 }
 
 const char *ct_json_str(struct json_object *o, const char *key)
@@ -80,6 +81,8 @@ static struct json_object *state_json(const struct ward_state *st)
 	json_object_object_add(o, "template", json_object_new_string(st->template));
 	json_object_object_add(o, "created", json_object_new_int64(st->created));
 	json_object_object_add(o, "ephemeral", json_object_new_boolean(st->ephemeral));
+	if (st->lower[0])
+		json_object_object_add(o, "lower", json_object_new_string(st->lower));
 	return o;
 }
 
@@ -93,7 +96,7 @@ char *ward_state_format(const struct ward_state *st)
 int ward_state_parse(const char *json, struct ward_state *st, struct ward_err **err)
 {
 	_cleanup_json_ struct json_object *o = NULL;
-	const char *phase, *tpl;
+	const char *phase, *tpl, *lower;
 	int r = ct_json_parse(json, "state.json", &o, err);
 
 	if (r < 0)
@@ -109,6 +112,8 @@ int ward_state_parse(const char *json, struct ward_state *st, struct ward_err **
 	snprintf(st->template, sizeof(st->template), "%s", tpl ? tpl : "");
 	st->created = ct_json_int(o, "created");
 	st->ephemeral = ct_json_bool(o, "ephemeral");
+	lower = ct_json_str(o, "lower");
+	snprintf(st->lower, sizeof(st->lower), "%s", lower ? lower : "");
 	return 0;
 }
 
@@ -124,7 +129,7 @@ int ward_state_save(const char *ctdir, const struct ward_state *st, struct ward_
 {
 	_cleanup_json_ struct json_object *o = state_json(st);
 
-	return ct_json_save(ctdir, "state.json", o, err);
+	return ct_json_save(ctdir, "state.json", o, !st->ephemeral, err);
 }
 
 int ward_exit_parse(const char *json, struct ward_exit *ex, struct ward_err **err)

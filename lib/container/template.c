@@ -204,30 +204,48 @@ static int read_named(const char *dir, const char *name, char **text,
 /* $WARD_TEMPLATES replaces the installed directory (tests, local templates)
  * and may override the embedded busybox; without it the embedded busybox
  * wins over the installed copy so a build tree works uninstalled. */
-static int install_named(const char *name, int rootfs_fd,
-			 struct ward_template_info *info, struct ward_err **err)
+static int named_text(const char *name, char **text, struct ward_err **err)
 {
 	const char *env = getenv("WARD_TEMPLATES");
 	const char *dir = env && env[0] ? env : ward_template_dir_default;
-	_cleanup_free_ char *text = NULL;
 	int r = 0;
 
 	if (ward_name_check(name, "template name", NULL) < 0)
 		return ward_err_set(err, EINVAL, "unknown template '%s': expected %s",
 				    name, FORMS);
 	if (dir == env || strcmp(name, "busybox")) {
-		r = read_named(dir, name, &text, err);
-		if (r < 0)
-			return r;
+		r = read_named(dir, name, text, err);
+		if (r != 0)
+			return r < 0 ? r : 0;
 	}
-	if (r == 0 && !strcmp(name, "busybox"))
-		return ward_template_ini_apply(name, ward_template_busybox_ini,
-					       rootfs_fd, info, err);
-	if (r == 0)
-		return ward_err_set(err, ENOENT,
-				    "unknown template '%s': no %s.ini in %s; expected %s",
-				    name, name, dir, FORMS);
-	return ward_template_ini_apply(name, text, rootfs_fd, info, err);
+	if (!strcmp(name, "busybox")) {
+		*text = ward_xstrdup(ward_template_busybox_ini);
+		return 0;
+	}
+	return ward_err_set(err, ENOENT,
+			    "unknown template '%s': no %s.ini in %s; expected %s",
+			    name, name, dir, FORMS);
+}
+
+static bool is_copy_spec(const char *spec)
+{
+	return !strncmp(spec, "dir:", 4) || !strncmp(spec, "tar:", 4);
+}
+
+int ward_template_text(const char *spec, char **text, struct ward_err **err)
+{
+	if (!spec || !spec[0] || is_copy_spec(spec))
+		return ward_err_set(err, EOPNOTSUPP, "template '%s' is not a data template", spec ? spec : "");
+	return named_text(spec, text, err);
+}
+
+static int install_named(const char *name, int rootfs_fd,
+			 struct ward_template_info *info, struct ward_err **err)
+{
+	_cleanup_free_ char *text = NULL;
+	int r = named_text(name, &text, err);
+
+	return r < 0 ? r : ward_template_ini_apply(name, text, rootfs_fd, info, err);
 }
 
 /* The one entry point for create: every kind of template ends in the same
@@ -241,7 +259,7 @@ int ward_template_install(const char *spec, int rootfs_fd,
 	memset(info, 0, sizeof(*info));
 	if (!spec || !spec[0])
 		return ward_err_set(err, EINVAL, "empty template: expected %s", FORMS);
-	if (!strncmp(spec, "dir:", 4) || !strncmp(spec, "tar:", 4)) {
+	if (is_copy_spec(spec)) {
 		if (!spec[4])
 			return ward_err_set(err, EINVAL, "template '%s' needs a path", spec);
 		r = spec[0] == 'd' ? install_dir(spec + 4, rootfs_fd, err)

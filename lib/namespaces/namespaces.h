@@ -13,7 +13,8 @@
 	(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET)
 #define WARD_NS_JOIN_FLAGS (WARD_NS_FLAGS | CLONE_NEWCGROUP)
 
-/* clone3 with CLONE_PIDFD (and CLONE_INTO_CGROUP when cgroup_fd >= 0).
+/* clone3 with CLONE_PIDFD (and CLONE_INTO_CGROUP when cgroup_fd >= 0), so
+ * the child is born in its cgroup and known by a pidfd, never a bare pid.
  * Returns 0 in the child, the child pid in the parent with *pidfd set. */
 pid_t ward_ns_clone(unsigned long flags, int cgroup_fd, int *pidfd,
 		    struct ward_err **err);
@@ -24,6 +25,9 @@ int ward_ns_join(int pidfd, unsigned long flags, struct ward_err **err);
 
 struct ward_rootfs_opts {
 	const char *rootfs;    /* host path of the container's root */
+	const char *lower;     /* if set, rootfs becomes an overlay of this */
+	const char *upper;     /* read-only dir with writes in upper and a work
+				* dir named "work" beside upper */
 	const char *console;   /* host path of the pty slave to appear as
 				* /dev/console (as seen in this mount ns), or NULL */
 	const char *hostname;  /* written to /etc/hostname inside, may be NULL */

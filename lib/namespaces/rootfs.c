@@ -187,6 +187,22 @@ static void write_hostname(const char *hostname)
 		return;
 }
 
+/* Only in this mount namespace: it goes away with the container. */
+static int mount_overlay(const struct ward_rootfs_opts *o, struct ward_err **err)
+{
+	_cleanup_free_ char *work = NULL, *opts = NULL;
+	const char *slash = strrchr(o->upper, '/');
+
+	if (!slash || strpbrk(o->lower, ",:") || strpbrk(o->upper, ",:"))
+		return ward_err_set(err, EINVAL, "overlay paths %s and %s must not hold ',' or ':'",
+				    o->lower, o->upper);
+	work = ward_xasprintf("%.*s/work", (int)(slash - o->upper), o->upper);
+	opts = ward_xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", o->lower, o->upper, work);
+	if (mount("overlay", o->rootfs, "overlay", 0, opts) < 0)
+		return ward_err_sys(err, errno, "cannot mount the overlay rootfs on %s", o->rootfs);
+	return 0;
+}
+
 int ward_ns_rootfs_setup(const struct ward_rootfs_opts *o, struct ward_err **err)
 {
 	_cleanup_close_ int rootfd = -1;
@@ -195,7 +211,10 @@ int ward_ns_rootfs_setup(const struct ward_rootfs_opts *o, struct ward_err **err
 	/* nothing we mount may propagate back to the host */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return ward_err_sys(err, errno, "cannot make mounts private");
-	if (mount(o->rootfs, o->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+	r = o->lower ? mount_overlay(o, err) : 0;
+	if (r < 0)
+		return r;
+	if (!o->lower && mount(o->rootfs, o->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return ward_err_sys(err, errno, "cannot bind the rootfs %s", o->rootfs);
 	rootfd = open(o->rootfs, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (rootfd < 0)
