@@ -1,5 +1,6 @@
 /* A container's editable configuration: an INI file checked against one
  * table of keys (FreeBSD jail's intparams[], LXC's config jump table). */
+#include <ctype.h>
 #include <errno.h>
 #include <ini.h>
 #include <limits.h>
@@ -32,8 +33,8 @@ static int check_hostname(const char *v, struct ward_err **err)
 
 static int check_abspath(const char *v, struct ward_err **err)
 {
-	if (v[0] != '/' || strlen(v) >= 256)
-		return ward_err_set(err, EINVAL, "'%s' is not an absolute path (under 256 characters)", v);
+	if (v[0] != '/')
+		return ward_err_set(err, EINVAL, "'%s' is not an absolute path", v);
 	return 0;
 }
 
@@ -51,7 +52,7 @@ static int parse_uint(const char *v, long max, long *out)
 	char *end;
 	long n;
 
-	if (!*v || *v == '-' || *v == '+')
+	if (!isdigit((unsigned char)*v))
 		return -EINVAL;
 	errno = 0;
 	n = strtol(v, &end, 10);
@@ -84,9 +85,7 @@ static int check_class(const char *v, struct ward_err **err)
 
 static int check_env(const char *v, struct ward_err **err)
 {
-	if (strchr(v, '\n'))
-		return ward_err_set(err, EINVAL, "an environment value must be one line");
-	return 0;
+	return 0; /* anything storable (check_storable) */
 }
 
 static const struct ward_config_key keys[] = {
@@ -133,6 +132,27 @@ bool ward_config_known(const char *key)
 	return find_key(key) != NULL;
 }
 
+/* What the INI file can hold and read back unchanged (inih): one line under
+ * INI_LINE_MAX, no control characters (a newline would inject a key), no
+ * blanks at either end (inih strips them) and no " ;" (an inline comment). */
+#define INI_LINE_MAX 200
+
+static int check_storable(const char *key, const char *v, struct ward_err **err)
+{
+	size_t n = strlen(v);
+
+	if (strlen(key) + n + 4 >= INI_LINE_MAX)
+		return ward_err_set(err, EINVAL, "key and value must fit in %d characters", INI_LINE_MAX - 4);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+			return ward_err_set(err, EINVAL, "the value holds a control character");
+	if (n && (isspace((unsigned char)v[0]) || isspace((unsigned char)v[n - 1])))
+		return ward_err_set(err, EINVAL, "the value must not begin or end with blanks");
+	if (strstr(v, " ;"))
+		return ward_err_set(err, EINVAL, "the value must not hold \" ;\" (it starts a comment)");
+	return 0;
+}
+
 int ward_config_check(const char *key, const char *value, struct ward_err **err)
 {
 	const struct ward_config_key *k = find_key(key);
@@ -140,7 +160,9 @@ int ward_config_check(const char *key, const char *value, struct ward_err **err)
 
 	if (!k)
 		return ward_err_set(err, EINVAL, "unknown config key '%s' (see `ward config keys`)", key);
-	r = k->check(value, err);
+	r = check_storable(key, value, err);
+	if (r == 0)
+		r = k->check(value, err);
 	if (r < 0)
 		ward_err_prefix(err, "bad value for %s", key);
 	return r;
@@ -237,10 +259,32 @@ static int on_ini(void *user, const char *section, const char *key, const char *
 	return ward_config_set(c->cfg, key, value, c->err) == 0;
 }
 
+/* inih joins an indented line to the key above it; ward never writes one,
+ * so an indented line is an editing mistake to report, not to merge. */
+static int indented_line(const char *text)
+{
+	int line = 1;
+
+	for (const char *p = text; *p; line++) {
+		const char *end = strchrnul(p, '\n'), *q = p;
+
+		while (q < end && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q > p && q < end && *q != '#' && *q != ';')
+			return line;
+		p = *end ? end + 1 : end;
+	}
+	return 0;
+}
+
 int ward_config_parse(const char *text, struct ward_config *cfg, struct ward_err **err)
 {
 	struct parse_ctx c = { cfg, err, 0 };
-	int line = ini_parse_string(text, on_ini, &c);
+	int line = indented_line(text);
+
+	if (line)
+		return ward_err_set(err, EINVAL, "config line %d: indented line (keys start in column 1)", line);
+	line = ini_parse_string(text, on_ini, &c);
 
 	if (line != 0) {
 		ward_config_fini(cfg);

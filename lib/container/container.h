@@ -183,6 +183,9 @@ struct ward_spec {
 int ward_spec_resolve(const struct ward_host *host, const char *name,
 		      const struct ward_config *cfg, const char *lower,
 		      char *const *argv, struct ward_spec *spec, struct ward_err **err);
+/* Sets NAME=VALUE in a NULL-terminated environment, replacing an entry of
+ * the same NAME, so a configured PATH wins over the default one. */
+char **ward_env_set(char **env, const char *kv);
 char *ward_spec_format(const struct ward_spec *spec);
 int ward_spec_parse(const char *json, struct ward_spec *spec, struct ward_err **err);
 void ward_spec_fini(struct ward_spec *spec);

@@ -34,16 +34,12 @@ static void __attribute__((noreturn)) fail(int report, struct ward_err *e)
 
 static char **merge_env(char **base, char *const *extra)
 {
-	size_t n = 0, m = 0;
-	char **v;
+	char **v = NULL;
 
-	while (base && base[n])
-		n++;
-	while (extra && extra[m])
-		m++;
-	v = ward_xcalloc(n + m + 1, sizeof(*v));
-	memcpy(v, base, n * sizeof(*v));
-	memcpy(v + n, extra, m * sizeof(*v));
+	for (size_t i = 0; base && base[i]; i++)
+		v = ward_env_set(v, base[i]);
+	for (size_t i = 0; extra && extra[i]; i++)
+		v = ward_env_set(v, extra[i]);
 	return v;
 }
 

@@ -38,7 +38,7 @@ int ward_intent_parse(const char *json, struct ward_intent *in, struct ward_err 
 		return r;
 	memset(in, 0, sizeof(*in));
 	cg = ct_json_str(o, "cgroup");
-	if (!cg || !*cg || strstr(cg, ".."))
+	if (!cg || !*cg || cg[0] == '/' || strstr(cg, ".."))
 		return ward_err_set(err, EINVAL, "intent.json names no valid cgroup");
 	snprintf(in->cgroup, sizeof(in->cgroup), "%s", cg);
 	in->monitor_pid = (pid_t)ct_json_int(o, "monitor_pid");

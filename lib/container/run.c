@@ -160,7 +160,7 @@ int ward_ct_start(const struct ward_host *host, const char *name,
 	struct ward_spec spec = { 0 };
 	struct ct_monitor m;
 	int p[2], r;
-	pid_t pid;
+	pid_t pid = -1;
 
 	if (access(ctdir, F_OK) < 0)
 		return ward_err_set(err, ENOENT, "no container named %s", name);

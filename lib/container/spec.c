@@ -21,16 +21,30 @@ void ward_strv_free(char **v)
 	free(v);
 }
 
+char **ward_env_set(char **env, const char *kv)
+{
+	size_t n = 0, name = strcspn(kv, "=");
+
+	for (; env && env[n]; n++)
+		if (!strncmp(env[n], kv, name) && env[n][name] == '=') {
+			free(env[n]);
+			env[n] = ward_xstrdup(kv);
+			return env;
+		}
+	return strv_append(env, &n, ward_xstrdup(kv));
+}
+
 static char **build_env(const struct ward_config *cfg)
 {
-	size_t n = 0;
-	char **env = strv_append(NULL, &n, ward_xstrdup("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
+	char **env = ward_env_set(NULL, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 
-	env = strv_append(env, &n, ward_xstrdup("container=ward"));
-	env = strv_append(env, &n, ward_xstrdup("TERM=linux"));
+	env = ward_env_set(env, "container=ward");
+	env = ward_env_set(env, "TERM=linux");
 	for (size_t i = 0; i < cfg->n; i++)
-		if (!strncmp(cfg->kv[i].key, "env.", 4))
-			env = strv_append(env, &n, ward_xasprintf("%s=%s", cfg->kv[i].key + 4, cfg->kv[i].value));
+		if (!strncmp(cfg->kv[i].key, "env.", 4)) {
+			_cleanup_free_ char *kv = ward_xasprintf("%s=%s", cfg->kv[i].key + 4, cfg->kv[i].value);
+			env = ward_env_set(env, kv);
+		}
 	return env;
 }
 
@@ -116,9 +130,16 @@ static char **json_strv(struct json_object *o, const char *key)
 
 	if (!json_object_object_get_ex(o, key, &a) || !json_object_is_type(a, json_type_array))
 		return NULL;
-	for (size_t i = 0; i < json_object_array_length(a); i++)
-		v = strv_append(v, &n, ward_xstrdup(json_object_get_string(json_object_array_get_idx(a, i))));
-	return v;
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		struct json_object *e = json_object_array_get_idx(a, i);
+
+		if (!json_object_is_type(e, json_type_string)) {
+			ward_strv_free(v);
+			return NULL;
+		}
+		v = strv_append(v, &n, ward_xstrdup(json_object_get_string(e)));
+	}
+	return v ? v : ward_xcalloc(1, sizeof(*v));
 }
 
 static char *dup_or_null(const char *s)
@@ -145,9 +166,9 @@ int ward_spec_parse(const char *json, struct ward_spec *spec, struct ward_err **
 	spec->stop_signal = (int)ct_json_int(o, "stop_signal");
 	spec->stop_timeout = (int)ct_json_int(o, "stop_timeout");
 	spec->console = ct_json_bool(o, "console");
-	if (!spec->name || !spec->rootfs || !spec->cgroup || !spec->argv || !spec->argv[0]) {
+	if (!spec->name || !spec->rootfs || !spec->cgroup || !spec->argv || !spec->argv[0] || !spec->envp) {
 		ward_spec_fini(spec);
-		return ward_err_set(err, EINVAL, "spec.json lacks name, rootfs, cgroup or argv");
+		return ward_err_set(err, EINVAL, "spec.json lacks name, rootfs, cgroup, argv or env");
 	}
 	return 0;
 }
