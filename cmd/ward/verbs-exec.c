@@ -129,6 +129,7 @@ static int parse_run(struct verb_ctx *v, int argc, char **argv, struct run_args 
 int cmd_run(struct verb_ctx *v, int argc, char **argv)
 {
 	struct run_args a = { 0 };
+	struct ward_run_opts ro = { .lockfd = -1 };
 	struct ward_err *err = NULL;
 	char auto_name[32];
 	int r, status = WARD_EXIT_EXEC;
@@ -146,19 +147,22 @@ int cmd_run(struct verb_ctx *v, int argc, char **argv)
 	}
 	a.create.config = &a.cfg;
 	a.create.ephemeral = a.rm;
+	a.create.hold_lock = &ro.lockfd;
+	ro.argv = argv + optind;
 	r = ward_ct_create(&v->host, a.name, &a.create, &err);
 	if (r == 0)
-		r = ward_ct_run(&v->host, a.name, argv + optind, &status, &err);
+		r = ward_ct_run(&v->host, a.name, &ro, &status, &err);
 	if (r < 0) {
 		status = report(v, err);
 		status = status == WARD_EXIT_FAIL ? WARD_EXIT_EXEC : status;
 		ward_err_free(err);
 		err = NULL;
 	}
-	if (a.rm && r != -EEXIST && ward_ct_destroy(&v->host, a.name, true, &err) < 0) {
+	/* ENOENT: a concurrent gc removed the finished ephemeral container */
+	if (a.rm && r != -EEXIST &&
+	    ward_ct_destroy(&v->host, a.name, true, &err) < 0 && err->code != ENOENT)
 		report(v, err);
-		ward_err_free(err);
-	}
+	ward_err_free(err);
 	ward_config_fini(&a.cfg);
 	return status;
 }

@@ -225,6 +225,9 @@ struct ward_create_opts {
 	const char *template;   /* spec for ward_template_install; NULL = busybox */
 	const struct ward_config *config; /* initial keys, already checked */
 	bool ephemeral;
+	int *hold_lock;         /* if set, receives the container's lock fd, so
+				 * create and run form one step (gc cannot see
+				 * an ephemeral container between them) */
 };
 
 /* Creates a stopped container: directory, config, rootfs from the template.
@@ -241,11 +244,17 @@ int ward_ct_config_update(const struct ward_host *host, const char *name,
 int ward_ct_start(const struct ward_host *host, const char *name,
 		  struct ward_err **err);
 
+struct ward_run_opts {
+	char *const *argv; /* the command, run as init */
+	int lockfd;        /* the container's lock if held already, else -1;
+			    * taken over (closed) by ward_ct_run */
+};
+
 /* Runs a container in the foreground: ward itself is the monitor, init gets
  * ward's stdio, and the call returns once init exited, with *status in the
  * shell's encoding (code, or 128+signal). */
-int ward_ct_run(const struct ward_host *host, const char *name, char *const *argv,
-		int *status, struct ward_err **err);
+int ward_ct_run(const struct ward_host *host, const char *name,
+		const struct ward_run_opts *o, int *status, struct ward_err **err);
 
 struct ward_stop_opts {
 	int timeout;  /* seconds, -1 = the configured stop.timeout */

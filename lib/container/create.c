@@ -90,6 +90,8 @@ int ward_ct_create(const struct ward_host *host, const char *name,
 	}
 	if (r < 0)
 		ward_rm_rf_at(AT_FDCWD, ctdir, NULL);
+	else if (o->hold_lock)
+		*o->hold_lock = TAKE_FD(lockfd);
 	return r;
 }
 

@@ -158,7 +158,17 @@ static int gc_one(const struct ward_host *host, const char *name, struct ward_er
 	case WARD_CT_DESTROYING:
 		return remove_container(host, name, &st, err) == 0 ? 1 : -EIO;
 	case WARD_CT_ABANDONED:
-		return ct_release_intent(host, name, err) == 0 ? 1 : -EIO;
+		if (ct_release_intent(host, name, err) < 0)
+			return -EIO;
+		/* an ephemeral container whose ward run died goes as a whole */
+		return st.ephemeral && remove_container(host, name, &st, err) < 0 ? -EIO : 1;
+	case WARD_CT_STOPPED:
+		/* ward run --rm holds the lock from create until init runs and
+		 * destroys as soon as init exits: a stopped ephemeral container
+		 * we could lock is one whose run is over or died */
+		if (!st.ephemeral)
+			return 0;
+		return remove_container(host, name, &st, err) == 0 ? 1 : -EIO;
 	default:
 		return 0;
 	}

@@ -205,10 +205,10 @@ static int block_signals(struct ct_monitor *m, sigset_t *old, struct ward_err **
 	return 0;
 }
 
-int ward_ct_run(const struct ward_host *host, const char *name, char *const *argv,
-		int *status, struct ward_err **err)
+int ward_ct_run(const struct ward_host *host, const char *name,
+		const struct ward_run_opts *o, int *status, struct ward_err **err)
 {
-	_cleanup_close_ int lockfd = ward_ct_lock(host, name, true, err);
+	_cleanup_close_ int lockfd = o->lockfd >= 0 ? o->lockfd : ward_ct_lock(host, name, true, err);
 	struct ward_spec spec = { 0 };
 	struct ct_monitor m;
 	sigset_t old;
@@ -217,7 +217,7 @@ int ward_ct_run(const struct ward_host *host, const char *name, char *const *arg
 	if (lockfd < 0)
 		return lockfd;
 	init_for(&m, host, name);
-	r = load_for_run(host, name, argv, &spec, err);
+	r = load_for_run(host, name, o->argv, &spec, err);
 	if (r == 0)
 		r = block_signals(&m, &old, err);
 	m.ephemeral = spec.ephemeral;
