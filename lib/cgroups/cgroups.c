@@ -42,29 +42,15 @@ int cg_read(const char *dir, const char *file, char **out, struct ward_err **err
 {
 	_cleanup_free_ char *path = ward_xasprintf("%s/%s", dir, file);
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	_cleanup_free_ char *buf = NULL;
-	size_t used = 0, cap = 512;
+	size_t len = 0;
+	int r;
 
 	if (fd < 0)
 		return ward_err_sys(err, errno, "cannot open %s in %s", file, dir);
-	buf = ward_xmalloc(cap);
-	for (;;) {
-		ssize_t n;
-
-		if (cap - used < 2)
-			buf = ward_xrealloc(buf, cap *= 2);
-		n = read(fd, buf + used, cap - used - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return ward_err_sys(err, errno, "cannot read %s in %s", file, dir);
-		if (n == 0)
-			break;
-		used += (size_t)n;
-	}
-	buf[used] = '\0';
-	*out = TAKE_PTR(buf);
-	return (int)used;
+	r = ward_fd_read_all(fd, out, &len);
+	if (r < 0)
+		return ward_err_sys(err, r, "cannot read %s in %s", file, dir);
+	return (int)len;
 }
 
 int cg_write(const char *dir, const char *file, const char *val,

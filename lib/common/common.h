@@ -58,6 +58,11 @@ int ward_file_write_atomic(int dirfd, const char *name, const void *buf,
 int ward_file_replace(int dirfd, const char *name, const void *buf,
 		      size_t len, mode_t mode, struct ward_err **err);
 
+/* Whole reads and writes on an fd, retrying short transfers and EINTR;
+ * -errno on failure (the caller names the file in its message). */
+int ward_fd_read_all(int fd, char **out, size_t *len);
+int ward_fd_write_all(int fd, const void *buf, size_t len);
+
 /* Reads a whole (small) file into a NUL-terminated buffer. */
 int ward_file_read(int dirfd, const char *name, char **out, size_t *len,
 		   struct ward_err **err);

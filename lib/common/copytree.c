@@ -56,21 +56,6 @@ static bool is_other_mount(struct copy_ctx *c, int fd, const struct stat *st)
 	return st->st_dev != c->src_dev;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int copy_read_write(int in, int out)
 {
 	char buf[65536];
@@ -85,7 +70,7 @@ static int copy_read_write(int in, int out)
 			return -errno;
 		if (n == 0)
 			return 0;
-		r = write_all(out, buf, (size_t)n);
+		r = ward_fd_write_all(out, buf, (size_t)n);
 		if (r < 0)
 			return r;
 	}

@@ -10,7 +10,7 @@
 
 #include "common/common.h"
 
-static int write_all(int fd, const void *buf, size_t len)
+int ward_fd_write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
 
@@ -37,7 +37,7 @@ static int write_replace(int dirfd, const char *name, const void *buf,
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0)
 		return ward_err_sys(err, errno, "cannot create %s", tmp);
-	r = write_all(fd, buf, len);
+	r = ward_fd_write_all(fd, buf, len);
 	if (r == 0 && durable && fsync(fd) < 0)
 		r = -errno;
 	if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
@@ -71,16 +71,11 @@ int ward_file_replace(int dirfd, const char *name, const void *buf,
 	return write_replace(dirfd, name, buf, len, mode, false, err);
 }
 
-int ward_file_read(int dirfd, const char *name, char **out, size_t *len,
-		   struct ward_err **err)
+int ward_fd_read_all(int fd, char **out, size_t *len)
 {
-	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	_cleanup_free_ char *buf = NULL;
-	size_t used = 0, cap = 4096;
+	_cleanup_free_ char *buf = ward_xmalloc(512);
+	size_t used = 0, cap = 512;
 
-	if (fd < 0)
-		return ward_err_sys(err, errno, "cannot open %s", name);
-	buf = ward_xmalloc(cap);
 	for (;;) {
 		ssize_t n;
 
@@ -90,7 +85,7 @@ int ward_file_read(int dirfd, const char *name, char **out, size_t *len,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return ward_err_sys(err, errno, "cannot read %s", name);
+			return -errno;
 		if (n == 0)
 			break;
 		used += (size_t)n;
@@ -102,6 +97,20 @@ int ward_file_read(int dirfd, const char *name, char **out, size_t *len,
 	return 0;
 }
 
+int ward_file_read(int dirfd, const char *name, char **out, size_t *len,
+		   struct ward_err **err)
+{
+	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int r;
+
+	if (fd < 0)
+		return ward_err_sys(err, errno, "cannot open %s", name);
+	r = ward_fd_read_all(fd, out, len);
+	if (r < 0)
+		return ward_err_sys(err, r, "cannot read %s", name);
+	return 0;
+}
+
 int ward_file_write_str(int dirfd, const char *name, const char *s,
 			struct ward_err **err)
 {
@@ -110,7 +119,7 @@ int ward_file_write_str(int dirfd, const char *name, const char *s,
 
 	if (fd < 0)
 		return ward_err_sys(err, errno, "cannot open %s", name);
-	r = write_all(fd, s, strlen(s));
+	r = ward_fd_write_all(fd, s, strlen(s));
 	if (r < 0)
 		return ward_err_sys(err, r, "cannot write '%s' to %s", s, name);
 	return 0;
