@@ -39,6 +39,7 @@ static struct json_object *info_json(const struct ward_ct_info *i)
 		json_object_object_add(e, "code", i->last_exit.code >= 0 ? json_object_new_int(i->last_exit.code) : NULL);
 		add_str(e, "signal", i->last_exit.signal ? ward_signal_name(i->last_exit.signal) : NULL);
 		json_object_object_add(e, "time", json_object_new_int64(i->last_exit.time));
+		add_str(e, "reason", ward_exit_reason(&i->last_exit));
 		json_object_object_add(o, "last_exit", e);
 	}
 	for (size_t k = 0; k < i->config.n; k++)
@@ -125,9 +126,10 @@ static void print_info(const struct ward_ct_info *i)
 		printf("pid:       %d\n", (int)i->init_pid);
 	printf("class:     %s\nhostname:  %s\ntemplate:  %s\n", class_of(i), host ? host : i->name, i->state.template);
 	if (i->last_exit.valid && i->last_exit.signal)
-		printf("last exit: killed by SIG%s\n", ward_signal_name(i->last_exit.signal));
+		printf("last exit: %s (SIG%s)\n", ward_exit_reason(&i->last_exit),
+		       ward_signal_name(i->last_exit.signal));
 	else if (i->last_exit.valid)
-		printf("last exit: code %d\n", i->last_exit.code);
+		printf("last exit: exited with code %d\n", i->last_exit.code);
 	printf("config:\n");
 	for (size_t k = 0; k < i->config.n; k++)
 		printf("  %s = %s\n", i->config.kv[k].key, i->config.kv[k].value);

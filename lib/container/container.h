@@ -134,6 +134,10 @@ int ward_state_load(const char *ctdir, struct ward_state *st, struct ward_err **
 int ward_state_save(const char *ctdir, const struct ward_state *st, struct ward_err **err);
 int ward_exit_parse(const char *json, struct ward_exit *ex, struct ward_err **err);
 int ward_exit_load(const char *ctdir, struct ward_exit *ex);
+/* How a run ended, in words: "exited", "poweroff" (init called reboot(2)
+ * to halt or power off, which ends a pid namespace's init with SIGINT),
+ * "reboot" (likewise with SIGHUP) or "killed". */
+const char *ward_exit_reason(const struct ward_exit *ex);
 
 /* ---- intent record (intent.c) -------------------------------------------- */
 

@@ -41,11 +41,12 @@ static int child_console(struct ward_err **err)
 
 	if (setsid() < 0)
 		return ward_err_sys(err, errno, "cannot start a session for init");
-	fd = open("/dev/console", O_RDWR | O_CLOEXEC);
+	/* as the kernel does for a real init: the console is init's stdio but
+	 * not its controlling terminal, so the getty or shell init spawns on it
+	 * can take it (a tty is the controlling terminal of one session only) */
+	fd = open("/dev/console", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return ward_err_sys(err, errno, "cannot open /dev/console");
-	if (ioctl(fd, TIOCSCTTY, 0) < 0)
-		return ward_err_sys(err, errno, "cannot make /dev/console the controlling terminal");
 	for (int i = 0; i < 3; i++)
 		if (dup2(fd, i) < 0)
 			return ward_err_sys(err, errno, "cannot attach init to the console");

@@ -1,5 +1,6 @@
 /* The state store: JSON files that programs write (DESIGN "State"). */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -144,6 +145,17 @@ int ward_exit_parse(const char *json, struct ward_exit *ex, struct ward_err **er
 	ex->signal = (int)ct_json_int(o, "signal");
 	ex->time = ct_json_int(o, "time");
 	return 0;
+}
+
+const char *ward_exit_reason(const struct ward_exit *ex)
+{
+	if (!ex->signal)
+		return "exited";
+	if (ex->signal == SIGINT)
+		return "poweroff";
+	if (ex->signal == SIGHUP)
+		return "reboot";
+	return "killed";
 }
 
 int ward_exit_load(const char *ctdir, struct ward_exit *ex)
