@@ -134,7 +134,8 @@ bool ward_config_known(const char *key)
 
 /* What the INI file can hold and read back unchanged (inih): one line under
  * INI_LINE_MAX, no control characters (a newline would inject a key), no
- * blanks at either end (inih strips them) and no " ;" (an inline comment). */
+ * blanks at either end (inih strips them) and no " ;" nor a leading ';' (an
+ * inline comment after "key = "). */
 #define INI_LINE_MAX 200
 
 static int check_storable(const char *key, const char *v, struct ward_err **err)
@@ -148,7 +149,7 @@ static int check_storable(const char *key, const char *v, struct ward_err **err)
 			return ward_err_set(err, EINVAL, "the value holds a control character");
 	if (n && (isspace((unsigned char)v[0]) || isspace((unsigned char)v[n - 1])))
 		return ward_err_set(err, EINVAL, "the value must not begin or end with blanks");
-	if (strstr(v, " ;"))
+	if (strstr(v, " ;") || v[0] == ';')
 		return ward_err_set(err, EINVAL, "the value must not hold \" ;\" (it starts a comment)");
 	return 0;
 }
@@ -282,8 +283,10 @@ int ward_config_parse(const char *text, struct ward_config *cfg, struct ward_err
 	struct parse_ctx c = { cfg, err, 0 };
 	int line = indented_line(text);
 
-	if (line)
+	if (line) {
+		ward_config_fini(cfg);
 		return ward_err_set(err, EINVAL, "config line %d: indented line (keys start in column 1)", line);
+	}
 	line = ini_parse_string(text, on_ini, &c);
 
 	if (line != 0) {

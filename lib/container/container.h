@@ -60,6 +60,9 @@ int ward_template_cache(const struct ward_host *host, const char *spec,
 			char **rootfs, struct ward_template_info *info,
 			struct ward_err **err);
 
+/* Removes half-built template copies a crash left; returns how many. */
+int ward_template_cache_gc(const struct ward_host *host, struct ward_err **err);
+
 /* ---- config (config.c): the keys table ----------------------------------- */
 
 struct ward_kv {

@@ -201,5 +201,8 @@ int ward_ct_gc(const struct ward_host *host, int *cleaned, struct ward_err **err
 			first = r;
 	}
 	ward_strv_free(names);
-	return first;
+	r = ward_template_cache_gc(host, err);
+	if (r > 0)
+		*cleaned += r;
+	return first ? first : (r < 0 ? r : 0);
 }

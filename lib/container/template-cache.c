@@ -1,5 +1,6 @@
 /* A shared, read-only copy of a data template for ephemeral containers, which
  * overlay it instead of copying it (the way runc runs an existing bundle). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -44,6 +45,29 @@ static int build(const char *dir, const char *name, const char *final,
 	if (r < 0)
 		ward_rm_rf_at(AT_FDCWD, tmp, NULL);
 	return r;
+}
+
+int ward_template_cache_gc(const struct ward_host *host, struct ward_err **err)
+{
+	_cleanup_free_ char *dir = ward_xasprintf("%s/templates", host->root);
+	_cleanup_free_ char *lock = ward_xasprintf("%s/.lock", dir);
+	_cleanup_close_ int lockfd = -1, dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *de;
+	int n = 0;
+
+	if (dfd < 0)
+		return 0;
+	/* builds hold this lock: any half-built copy we see is a crash's */
+	lockfd = ward_lock_take(lock, true, err);
+	if (lockfd < 0)
+		return lockfd;
+	d = fdopendir(TAKE_FD(dfd));
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] == '.' && strstr(de->d_name, ".tmp") &&
+		    ward_rm_rf_at(dirfd(d), de->d_name, err) == 0)
+			n++;
+	return n;
 }
 
 int ward_template_cache(const struct ward_host *host, const char *spec,
