@@ -9,7 +9,8 @@
 
 static const char exec_help[] =
 	"usage: ward exec [-t] [-e NAME=VALUE]... NAME -- COMMAND [ARG]...\n"
-	"The exit status is the command's; 125 means ward could not run it.\n";
+	"The exit status is the command's; 125: ward failed, 126: COMMAND is not\n"
+	"executable, 127: COMMAND was not found in the container.\n";
 
 int cmd_exec(struct verb_ctx *v, int argc, char **argv)
 {
@@ -20,7 +21,7 @@ int cmd_exec(struct verb_ctx *v, int argc, char **argv)
 	struct ward_exec_opts o = { 0 };
 	struct ward_err *err = NULL;
 	char *env[65] = { NULL };
-	int c, nenv = 0, status = 0, r;
+	int c, nenv = 0, status = -1, r;
 	const char *name;
 
 	if (want_help(argc, argv, exec_help))
@@ -48,6 +49,8 @@ int cmd_exec(struct verb_ctx *v, int argc, char **argv)
 	if (r < 0) {
 		r = report(v, err);
 		ward_err_free(err);
+		if (status >= 126) /* the command could not be executed */
+			return status;
 		return r == WARD_EXIT_FAIL ? WARD_EXIT_EXEC : r;
 	}
 	return status;

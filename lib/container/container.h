@@ -289,7 +289,9 @@ struct ward_exec_opts {
 };
 
 /* Runs a command inside a running container: its namespaces (joined through
- * the init pidfd), its cgroup, only fds 0-2. *status as for ward_ct_run. */
+ * the init pidfd), its cgroup, only fds 0-2. *status as for ward_ct_run;
+ * when the command cannot be executed the call fails and *status is 127
+ * (not found) or 126 (not executable), as a shell's would be. */
 int ward_ct_exec(const struct ward_host *host, const char *name,
 		 const struct ward_exec_opts *o, int *status, struct ward_err **err);
 

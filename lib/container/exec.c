@@ -25,11 +25,27 @@ struct exec_ctx {
 	int report;  /* socketpair end: error text, or the pty master */
 };
 
+/* What the joiner or the command sends back when it cannot go on: the
+ * status ward exec ends with (125 ward failed, 126 not executable, 127 not
+ * found) and why. A successful exec closes the (CLOEXEC) socket instead. */
+struct exec_msg {
+	int status;
+	char text[WARD_ERR_MSG_MAX];
+};
+
+static void __attribute__((noreturn)) fail_with(int report, int status, struct ward_err *e)
+{
+	struct exec_msg m = { .status = status };
+
+	snprintf(m.text, sizeof(m.text), "%s", e ? e->msg : "failed");
+	if (send(report, &m, sizeof(m), MSG_NOSIGNAL) < 0)
+		_exit(status);
+	_exit(status);
+}
+
 static void __attribute__((noreturn)) fail(int report, struct ward_err *e)
 {
-	if (write(report, e->msg, strlen(e->msg)) < 0)
-		_exit(126);
-	_exit(126);
+	fail_with(report, 125, e);
 }
 
 static char **merge_env(char **base, char *const *extra)
@@ -70,12 +86,12 @@ static void __attribute__((noreturn)) run_command(struct exec_ctx *c, int slave)
 		for (int i = 0; i < 3; i++)
 			dup2(slave, i);
 	}
-	if (ward_sec_close_fds(3, &err) < 0)
-		_exit(126);
+	if (ward_sec_close_fds_except(&c->report, 1, &err) < 0)
+		fail(c->report, err);
 	environ = merge_env(c->spec.envp, c->o->env);
 	execvp(c->o->argv[0], c->o->argv);
-	fprintf(stderr, "ward: cannot execute %s in %s: %s\n", c->o->argv[0], c->spec.name, strerror(errno));
-	_exit(errno == ENOENT ? 127 : 126);
+	ward_err_sys(&err, errno, "cannot execute %s in %s", c->o->argv[0], c->spec.name);
+	fail_with(c->report, errno == ENOENT ? 127 : 126, err);
 }
 
 /* The intermediate process: joins, forks the command into the pid ns, waits. */
@@ -140,25 +156,46 @@ static int load_ctx(const struct ward_host *host, const char *name, struct exec_
 	return c->pidfd < 0 ? c->pidfd : 0;
 }
 
+/* One message from the joiner: the pty master (fd set) or a failure. */
+static ssize_t recv_report(int sock, struct exec_msg *m, int *fd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { m, sizeof(*m) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *c;
+	ssize_t n;
+
+	do
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+	if (c && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
+		memcpy(fd, CMSG_DATA(c), sizeof(int));
+	return n;
+}
+
 static int parent_side(struct exec_ctx *c, int sock, pid_t pid, int *status,
 		       struct ward_err **err)
 {
-	char msg[WARD_ERR_MSG_MAX];
+	struct exec_msg m = { 0 };
 	int st, master = -1;
-	ssize_t n;
+	ssize_t n = recv_report(sock, &m, &master);
 
-	if (c->o->tty)
-		master = ct_recv_fd(sock, NULL);
 	if (master >= 0) {
 		ct_relay(master, false);
 		close(master);
+		n = recv_report(sock, &m, &master);
 	}
-	n = master >= 0 ? 0 : read(sock, msg, sizeof(msg) - 1);
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
-	if (n > 0) {
-		msg[n] = '\0';
-		return ward_err_set(err, EIO, "cannot exec in %s: %s", c->spec.name, msg);
+	if (n == (ssize_t)sizeof(m)) {
+		m.text[sizeof(m.text) - 1] = '\0';
+		*status = m.status;
+		return ward_err_set(err, m.status == 127 ? ENOEXEC : EIO, "%s", m.text);
 	}
 	*status = ct_wait_status(st);
 	return 0;
@@ -172,7 +209,7 @@ int ward_ct_exec(const struct ward_host *host, const char *name,
 	pid_t pid = -1;
 
 	r = load_ctx(host, name, &c, err);
-	if (r == 0 && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+	if (r == 0 && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		r = ward_err_sys(err, errno, "cannot create a socket pair");
 	/* the joiner starts life in the cgroup2 dir (no cgroup.procs write) */
 	if (r == 0 && (pid = ward_ns_clone(0, c.cgfd, &jfd, err)) < 0)
