@@ -46,7 +46,7 @@ ward_setup() {
 	WB_TMP="/tmp/wb-$$-$BATS_TEST_NUMBER"
 	export WARD_RUN="$WB_TMP/run"
 	mkdir -p "$WARD_ROOT" "$WARD_RUN"
-	[ -x "$W" ] || fail "ward binary not found at $W (set WARD_BIN)"
+	wait_for 30 test -x "$W" || fail "ward binary not found at $W (set WARD_BIN)"
 	[ "$(id -u)" -eq 0 ] || skip "integration tests run as root"
 }
 
@@ -130,8 +130,11 @@ proc_start() {
 ward_teardown() {
 	local leaks=() monitors m pid n h d
 
-	[ -n "${WARD_ROOT:-}" ] && [ -x "$W" ] || return 0
+	[ -n "${WARD_ROOT:-}" ] || return 0
 	cd /
+	# a rebuild may be replacing the binary right now: wait for it, the
+	# cleanup below needs it
+	wait_for 30 test -x "$W" || leaks+=("ward binary $W missing at teardown")
 	monitors=$(intent_monitors)
 	# background jobs a test left (console, parallel starts) end first
 	for pid in ${BG_PIDS:-}; do
