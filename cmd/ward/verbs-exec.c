@@ -135,7 +135,7 @@ int cmd_run(struct verb_ctx *v, int argc, char **argv)
 	struct ward_run_opts ro = { .lockfd = -1 };
 	struct ward_err *err = NULL;
 	char auto_name[32];
-	int r, status = WARD_EXIT_EXEC;
+	int r, status = -1;
 
 	if (want_help(argc, argv, run_help))
 		return 0;
@@ -156,8 +156,10 @@ int cmd_run(struct verb_ctx *v, int argc, char **argv)
 	if (r == 0)
 		r = ward_ct_run(&v->host, a.name, &ro, &status, &err);
 	if (r < 0) {
-		status = report(v, err);
-		status = status == WARD_EXIT_FAIL ? WARD_EXIT_EXEC : status;
+		int code = report(v, err);
+
+		if (status < 126) /* not a command that could not be executed */
+			status = code == WARD_EXIT_FAIL ? WARD_EXIT_EXEC : code;
 		ward_err_free(err);
 		err = NULL;
 	}

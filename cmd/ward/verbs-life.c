@@ -24,6 +24,8 @@ static int one_name(struct verb_ctx *v, int argc, char **argv, const char **name
 	return 0;
 }
 
+/* Reports and frees err; call it after the call that fills err has run
+ * (never as done(v, f(&err), err): argument order is unspecified in C). */
 static int done(struct verb_ctx *v, int r, struct ward_err *err)
 {
 	int code = r < 0 ? report(v, err) : 0;
@@ -81,7 +83,8 @@ int cmd_create(struct verb_ctx *v, int argc, char **argv)
 		r = one_name(v, argc, argv, &name);
 	if (r == 0) {
 		o.config = &cfg;
-		r = done(v, ward_ct_create(&v->host, name, &o, &err), err);
+		r = ward_ct_create(&v->host, name, &o, &err);
+		r = done(v, r, err);
 	}
 	ward_config_fini(&cfg);
 	return r;
@@ -104,7 +107,9 @@ static int start_autostart(struct verb_ctx *v)
 			continue;
 		a = ward_config_value(&info.config, "autostart");
 		if (info.status == WARD_CT_STOPPED && a && !strcmp(a, "true") && !info.state.ephemeral) {
-			int r = done(v, ward_ct_start(&v->host, names[i], &err), err);
+			int r = ward_ct_start(&v->host, names[i], &err);
+
+			r = done(v, r, err);
 			err = NULL;
 			if (r && !rc)
 				rc = r;
@@ -187,8 +192,10 @@ int cmd_stop(struct verb_ctx *v, int argc, char **argv)
 	r = parse_stop(v, argc, argv, &o);
 	if (r == 0)
 		r = one_name(v, argc, argv, &name);
-	if (r == 0)
-		r = done(v, ward_ct_stop(&v->host, name, &o, &err), err);
+	if (r == 0) {
+		r = ward_ct_stop(&v->host, name, &o, &err);
+		r = done(v, r, err);
+	}
 	return r;
 }
 
@@ -237,8 +244,10 @@ int cmd_destroy(struct verb_ctx *v, int argc, char **argv)
 		force = true;
 	}
 	r = one_name(v, argc, argv, &name);
-	if (r == 0)
-		r = done(v, ward_ct_destroy(&v->host, name, force, &err), err);
+	if (r == 0) {
+		r = ward_ct_destroy(&v->host, name, force, &err);
+		r = done(v, r, err);
+	}
 	return r;
 }
 

@@ -85,7 +85,8 @@ int ward_lock_take(const char *path, bool wait, struct ward_err **err);
 
 #define WARD_NAME_MAX 64
 
-/* Container, class and network names: 1..64 of [a-z0-9_.-], not "." or "..".
+/* Container, class and network names: 1..64 of [a-z0-9_.-], not starting
+ * with '.' or '-' (hidden from listings, or read as an option).
  * `what` names the kind of object in the message ("container name"). */
 int ward_name_check(const char *name, const char *what, struct ward_err **err);
 

@@ -18,6 +18,9 @@ int ward_name_check(const char *name, const char *what, struct ward_err **err)
 				    what, name, WARD_NAME_MAX);
 	if (!strcmp(name, ".") || !strcmp(name, ".."))
 		return ward_err_set(err, EINVAL, "%s must not be '%s'", what, name);
+	/* a leading '.' would hide it from listings, a leading '-' reads as an option */
+	if (name[0] == '.' || name[0] == '-')
+		return ward_err_set(err, EINVAL, "%s '%s' must start with a letter, digit or '_'", what, name);
 	for (size_t i = 0; i < n; i++) {
 		char c = name[i];
 

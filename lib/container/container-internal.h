@@ -42,6 +42,7 @@ struct ct_monitor {
 	int stop_signal;
 	int stop_timeout;
 	bool ephemeral;   /* its records need not survive a host crash */
+	int exec_status;  /* 126/127 when init could not be executed */
 	int pidfd;
 	pid_t init_pid;
 	int master;       /* console pty master, -1 without a console */

@@ -205,6 +205,7 @@ enum ward_ct_status {
 	WARD_CT_CREATING,   /* a create is under way, or crashed (gc) */
 	WARD_CT_DESTROYING, /* a destroy is under way, or crashed (gc) */
 	WARD_CT_ABANDONED,  /* its monitor died without cleaning up (gc) */
+	WARD_CT_STARTING,   /* a start holds the lock, its monitor not yet recorded */
 };
 
 const char *ward_ct_status_name(enum ward_ct_status s);
@@ -259,7 +260,8 @@ struct ward_run_opts {
 
 /* Runs a container in the foreground: ward itself is the monitor, init gets
  * ward's stdio, and the call returns once init exited, with *status in the
- * shell's encoding (code, or 128+signal). */
+ * shell's encoding (code, or 128+signal). When the command cannot be
+ * executed the call fails with *status 127 (not found) or 126. */
 int ward_ct_run(const struct ward_host *host, const char *name,
 		const struct ward_run_opts *o, int *status, struct ward_err **err);
 

@@ -55,20 +55,26 @@ const char *ward_ct_status_name(enum ward_ct_status s)
 	case WARD_CT_CREATING: return "creating";
 	case WARD_CT_DESTROYING: return "destroying";
 	case WARD_CT_ABANDONED: return "abandoned";
+	case WARD_CT_STARTING: return "starting";
 	}
 	return "unknown";
 }
 
 /* Removes the container's directory and lock; the caller holds the lock. */
+/* Removes the container's directory and lock; the caller holds the lock.
+ * Without st (no valid state.json: a create that died before its first
+ * save) there is no phase to record. */
 static int remove_container(const struct ward_host *host, const char *name,
 			    struct ward_state *st, struct ward_err **err)
 {
 	_cleanup_free_ char *ctdir = ward_host_ctdir(host, name);
 	_cleanup_free_ char *lock = ward_xasprintf("%s/locks/%s", host->root, name);
-	int r;
+	int r = 0;
 
-	st->phase = WARD_PHASE_DESTROYING;
-	r = ward_state_save(ctdir, st, err);
+	if (st) {
+		st->phase = WARD_PHASE_DESTROYING;
+		r = ward_state_save(ctdir, st, err);
+	}
 	if (r == 0)
 		r = ct_release_intent(host, name, err);
 	if (r == 0)
@@ -76,6 +82,21 @@ static int remove_container(const struct ward_host *host, const char *name,
 	if (r == 0)
 		unlink(lock);
 	return r;
+}
+
+/* destroy --force of a directory without a valid state.json */
+static int destroy_stateless(const struct ward_host *host, const char *name,
+			     struct ward_err **err)
+{
+	_cleanup_free_ char *ctdir = ward_host_ctdir(host, name);
+	_cleanup_close_ int lockfd = -1;
+
+	if (access(ctdir, F_OK) < 0)
+		return ward_err_set(err, ENOENT, "no container named %s", name);
+	lockfd = ward_ct_lock(host, name, true, err);
+	if (lockfd < 0)
+		return lockfd;
+	return remove_container(host, name, NULL, err);
 }
 
 int ward_ct_destroy(const struct ward_host *host, const char *name, bool force,
@@ -89,6 +110,8 @@ int ward_ct_destroy(const struct ward_host *host, const char *name, bool force,
 	int r;
 
 	r = ward_state_load(ctdir, &st, NULL);
+	if (r < 0 && force)
+		return destroy_stateless(host, name, err);
 	if (r < 0)
 		return ward_err_set(err, ENOENT, "no container named %s", name);
 	if (ct_status(host, name, &st, &in) == WARD_CT_RUNNING) {
@@ -150,7 +173,10 @@ static int gc_one(const struct ward_host *host, const char *name, struct ward_er
 	if (lockfd < 0)
 		return 0;
 	if (ward_state_load(ctdir, &st, NULL) < 0) {
-		/* a run dir without a container: what a crashed destroy left */
+		/* a run dir without a container (a crashed destroy), or a
+		 * container dir without a state (a crashed create) */
+		if (access(ctdir, F_OK) == 0)
+			return remove_container(host, name, NULL, err) == 0 ? 1 : -EIO;
 		return ct_release_intent(host, name, err) == 0 ? 1 : -EIO;
 	}
 	switch (ct_status(host, name, &st, &in)) {

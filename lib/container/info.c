@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "container/container-internal.h"
 
@@ -21,6 +22,16 @@ int ward_ct_info(const struct ward_host *host, const char *name,
 	if (r < 0)
 		return ward_err_set(err, ENOENT, "no container named %s", name);
 	info->status = ct_status(host, name, &info->state, &in);
+	/* an intent without a monitor is a start under way while its lock is
+	 * held, and abandoned once nobody holds it */
+	if (info->status == WARD_CT_ABANDONED && in.monitor_pid == 0) {
+		int fd = ward_ct_lock(host, name, false, NULL);
+
+		if (fd == -EWOULDBLOCK)
+			info->status = WARD_CT_STARTING;
+		else if (fd >= 0)
+			close(fd);
+	}
 	if (info->status == WARD_CT_RUNNING) {
 		info->init_pid = in.init_pid;
 		info->started = in.started;

@@ -81,7 +81,8 @@ unsigned long long ward_proc_starttime(pid_t pid)
 	buf[n] = '\0';
 	/* comm may hold spaces and ')': fields restart after the last ')' */
 	p = strrchr(buf, ')');
-	if (!p)
+	/* a zombie or dead process is gone for every purpose of ours */
+	if (!p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X' || p[2] == 'x')
 		return 0;
 	/* field 22 (starttime) is the 20th after the ')' */
 	for (int field = 2; p && field < 22; field++)

@@ -115,6 +115,8 @@ static void __attribute__((noreturn)) monitor_main(struct ct_monitor *m, const s
 	struct ward_err *err = NULL;
 	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC), wstatus;
 
+	/* ward start may be gone (even killed) when we report: no SIGPIPE */
+	signal(SIGPIPE, SIG_IGN);
 	setsid();
 	/* the monitor outlives the terminal ward start ran on */
 	for (int i = 0; i < 3 && devnull >= 0; i++)
@@ -225,6 +227,10 @@ int ward_ct_run(const struct ward_host *host, const char *name,
 		r = boot_and_record(&m, &spec, err);
 	ward_spec_fini(&spec);
 	if (r < 0) {
+		if (m.exec_status)
+			*status = m.exec_status;
+		if (m.sigfd >= 0)
+			sigprocmask(SIG_SETMASK, &old, NULL);
 		ct_release_intent(host, name, NULL);
 		ct_monitor_fini(&m);
 		return r;

@@ -19,20 +19,35 @@
 
 extern char **environ;
 
-/* What init sends back when a step fails before exec. */
+/* What init sends back when a step fails before exec; exec_status is 127
+ * (not found) or 126 (not executable) when the exec itself failed. */
 struct sync_msg {
 	int code;
+	int exec_status;
 	char msg[WARD_ERR_MSG_MAX];
 };
+
+static void __attribute__((noreturn)) send_fail(int sock, struct sync_msg *m)
+{
+	if (write(sock, m, sizeof(*m)) < 0)
+		_exit(126);
+	_exit(127);
+}
+
+static void __attribute__((noreturn)) exec_failed(int sock, const char *path, int errnum)
+{
+	struct sync_msg m = { .code = ENOEXEC, .exec_status = errnum == ENOENT ? 127 : 126 };
+
+	snprintf(m.msg, sizeof(m.msg), "cannot execute %s in the container: %s", path, strerror(errnum));
+	send_fail(sock, &m);
+}
 
 static void __attribute__((noreturn)) child_fail(int sock, struct ward_err *e, int code)
 {
 	struct sync_msg m = { .code = code > 0 ? code : EIO };
 
 	snprintf(m.msg, sizeof(m.msg), "%s", e ? e->msg : "init setup failed");
-	if (write(sock, &m, sizeof(m)) < 0)
-		_exit(126);
-	_exit(127);
+	send_fail(sock, &m);
 }
 
 static int child_console(struct ward_err **err)
@@ -73,13 +88,14 @@ static void __attribute__((noreturn)) init_child(struct ct_monitor *m,
 		child_fail(sock, err, err->code);
 	if (ward_sec_die_with_parent(&err) < 0)
 		child_fail(sock, err, err->code);
+	/* the monitor ignores SIGPIPE; an ignored signal would survive exec */
+	signal(SIGPIPE, SIG_DFL);
 	/* only 0-2 and the CLOEXEC sync socket survive into exec */
 	if (ward_sec_close_fds_except(&sock, 1, &err) < 0)
 		child_fail(sock, err, err->code);
 	environ = spec->envp;
 	execvp(spec->argv[0], spec->argv);
-	ward_err_sys(&err, errno, "cannot execute %s in the container", spec->argv[0]);
-	child_fail(sock, err, err->code);
+	exec_failed(sock, spec->argv[0], errno);
 }
 
 static int open_console(struct ct_monitor *m, struct ward_err **err)
@@ -99,7 +115,7 @@ static int open_console(struct ct_monitor *m, struct ward_err **err)
 }
 
 /* Reads init's verdict: EOF means exec happened (the socket is CLOEXEC). */
-static int await_exec(int sock, struct ward_err **err)
+static int await_exec(int sock, int *exec_status, struct ward_err **err)
 {
 	struct sync_msg msg;
 	ssize_t n;
@@ -112,6 +128,7 @@ static int await_exec(int sock, struct ward_err **err)
 	if (n != (ssize_t)sizeof(msg))
 		return ward_err_set(err, EIO, "init died during setup");
 	msg.msg[sizeof(msg.msg) - 1] = '\0';
+	*exec_status = msg.exec_status;
 	return ward_err_set(err, msg.code, "%s", msg.msg);
 }
 
@@ -135,7 +152,7 @@ static int clone_init(struct ct_monitor *m, const struct ward_spec *spec, int cg
 	}
 	m->init_pid = pid;
 	close(TAKE_FD(csock));
-	r = await_exec(psock, err);
+	r = await_exec(psock, &m->exec_status, err);
 	if (r < 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);

@@ -68,7 +68,7 @@ static bool symlink_escapes(const char *link_rel, const char *target)
 
 static int refuse(struct tar_ctx *c, const char *entry, const char *why)
 {
-	return ward_err_set(c->err, EPERM, "refusing entry '%s' of tarball %s: %s", entry,
+	return ward_err_set(c->err, EINVAL, "refusing entry '%s' of tarball %s: %s", entry,
 			    c->tarball, why);
 }
 

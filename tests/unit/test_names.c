@@ -52,9 +52,9 @@ static void test_name_valid(void **state)
 	expect_good_name("web1");
 	expect_good_name("a.b-c_d");
 	expect_good_name("0");
-	expect_good_name("...");
-	expect_good_name(".hidden");
-	expect_good_name("-x");
+	expect_bad_name("...", "container name", "must start with", NULL);
+	expect_bad_name(".hidden", "container name", "must start with a letter, digit or '_'", NULL);
+	expect_bad_name("-x", "container name", "must start with a letter, digit or '_'", NULL);
 	expect_good_name(max);
 }
 
@@ -87,7 +87,7 @@ static void test_name_bad_chars(void **state)
 	(void)state;
 	expect_bad_name("a/b", "container name", "'a/b'", "outside [a-z0-9_.-] at position 2");
 	expect_bad_name("/", "container name", "at position 1", NULL);
-	expect_bad_name("../x", "container name", "at position 3", NULL);
+	expect_bad_name("../x", "container name", "must start with", NULL);
 	expect_bad_name("Web", "class name", "outside [a-z0-9_.-]", "at position 1");
 	expect_bad_name("web server", "container name", "at position 4", NULL);
 	expect_bad_name("caf\xc3\xa9", "container name", "at position 4", NULL);
