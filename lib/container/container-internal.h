@@ -97,6 +97,9 @@ int ct_monitor_connect(const struct ward_host *host, const char *name,
 		       const char *request, struct ward_err **err);
 /* Receives one fd passed with SCM_RIGHTS. */
 int ct_recv_fd(int sock, struct ward_err **err);
+/* Receives one message into buf and the fd it carries, if any (*fd = -1
+ * otherwise); returns its length, 0 at EOF, -errno on failure. */
+ssize_t ct_recv_with_fd(int sock, void *buf, size_t len, int *fd);
 int ct_send_fd(int sock, int fd);
 
 /* Running status from the phase and the intent record. */

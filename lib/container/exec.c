@@ -156,39 +156,18 @@ static int load_ctx(const struct ward_host *host, const char *name, struct exec_
 	return c->pidfd < 0 ? c->pidfd : 0;
 }
 
-/* One message from the joiner: the pty master (fd set) or a failure. */
-static ssize_t recv_report(int sock, struct exec_msg *m, int *fd)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct iovec iov = { m, sizeof(*m) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *c;
-	ssize_t n;
-
-	do
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
-	if (c && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
-		memcpy(fd, CMSG_DATA(c), sizeof(int));
-	return n;
-}
-
 static int parent_side(struct exec_ctx *c, int sock, pid_t pid, int *status,
 		       struct ward_err **err)
 {
 	struct exec_msg m = { 0 };
 	int st, master = -1;
-	ssize_t n = recv_report(sock, &m, &master);
+	/* first the pty master (with -t) or a failure, then EOF or a failure */
+	ssize_t n = ct_recv_with_fd(sock, &m, sizeof(m), &master);
 
 	if (master >= 0) {
 		ct_relay(master, false);
 		close(master);
-		n = recv_report(sock, &m, &master);
+		n = ct_recv_with_fd(sock, &m, sizeof(m), &master);
 	}
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;

@@ -27,14 +27,16 @@ int ct_monitor_connect(const struct ward_host *host, const char *name,
 	return TAKE_FD(fd);
 }
 
+union fd_cmsg {
+	char buf[CMSG_SPACE(sizeof(int))];
+	struct cmsghdr align;
+};
+
 int ct_send_fd(int sock, int fd)
 {
 	char byte = 'F';
 	struct iovec iov = { &byte, 1 };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
+	union fd_cmsg u;
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
 			      .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
 	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
@@ -47,24 +49,34 @@ int ct_send_fd(int sock, int fd)
 	return sendmsg(sock, &msg, MSG_NOSIGNAL) < 0 ? -errno : 0;
 }
 
-int ct_recv_fd(int sock, struct ward_err **err)
+ssize_t ct_recv_with_fd(int sock, void *buf, size_t len, int *fd)
 {
-	char byte;
-	struct iovec iov = { &byte, 1 };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
+	struct iovec iov = { buf, len };
+	union fd_cmsg u;
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
 			      .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
 	struct cmsghdr *c;
-	int fd;
+	ssize_t n;
 
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) <= 0)
-		return ward_err_sys(err, errno ? errno : EPIPE, "no answer from the monitor");
-	c = CMSG_FIRSTHDR(&msg);
-	if (!c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
+	*fd = -1;
+	do
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+	if (c && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
+		memcpy(fd, CMSG_DATA(c), sizeof(int));
+	return n < 0 ? -errno : n;
+}
+
+int ct_recv_fd(int sock, struct ward_err **err)
+{
+	char byte;
+	int fd;
+	ssize_t n = ct_recv_with_fd(sock, &byte, 1, &fd);
+
+	if (n <= 0)
+		return ward_err_sys(err, n < 0 ? (int)-n : EPIPE, "no answer from the monitor");
+	if (fd < 0)
 		return ward_err_set(err, EPROTO, "the monitor sent no file descriptor");
-	memcpy(&fd, CMSG_DATA(c), sizeof(int));
 	return fd;
 }
