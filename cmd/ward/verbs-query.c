@@ -73,7 +73,7 @@ static int parse_fmt_only(struct verb_ctx *v, int argc, char **argv, bool *json)
 
 int cmd_ls(struct verb_ctx *v, int argc, char **argv)
 {
-	struct json_object *arr = json_object_new_array();
+	struct json_object *arr = NULL;
 	struct ward_err *err = NULL;
 	char **names = NULL;
 	size_t n = 0;
@@ -88,10 +88,10 @@ int cmd_ls(struct verb_ctx *v, int argc, char **argv)
 	if (r == 0 && ward_ct_list(&v->host, &names, &n, &err) < 0)
 		r = report(v, err);
 	if (r) {
-		json_object_put(arr);
 		ward_err_free(err);
 		return r;
 	}
+	arr = json_object_new_array();
 	if (!json)
 		printf("%-20s %-10s %-8s %-12s %s\n", "NAME", "STATE", "PID", "CLASS", "IPV4");
 	for (size_t k = 0; k < n; k++) {
