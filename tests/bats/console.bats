@@ -30,7 +30,7 @@ load helpers
 }
 
 @test "console on a real terminal: Ctrl-] detaches" {
-	command -v script >/dev/null || skip "script (util-linux) not installed"
+	command -v script >/dev/null || fail "script (util-linux, installed by scripts/setup) is missing"
 	ct_up c1
 	# script gives ward a pty; input: Enter, a command, then Ctrl-] (0x1d)
 	run timeout 10 script -qec "'$W' console c1" /dev/null < <(

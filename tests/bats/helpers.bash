@@ -103,20 +103,6 @@ intent_monitors() {
 	done
 }
 
-# This host's PID 1 reaps orphans late (about 1.5 s), and ward takes a
-# zombie monitor for a live one (same pid and start time), so after killing
-# things wait until the monitors named in intent records are alive or gone.
-settle() {
-	local m pid i
-	for m in $(intent_monitors); do
-		pid=${m%%:*}
-		for i in $(seq 1 100); do
-			grep -q '^State:.*Z' "/proc/$pid/status" 2>/dev/null || break
-			sleep 0.05
-		done
-	done
-}
-
 # Start time (field 22 of /proc/PID/stat) of a live process; nothing for a
 # zombie (this host's PID 1 may reap orphans late).
 proc_start() {
@@ -141,7 +127,6 @@ ward_teardown() {
 		kill -9 "$pid" 2>/dev/null || true
 	done
 	wait 2>/dev/null || true
-	settle
 
 	# every entry, dot names too (ward ls hides them)
 	for n in $(ls -A "$WARD_ROOT/containers" 2>/dev/null); do
@@ -230,18 +215,6 @@ wait_for() {
 bg() {
 	"$@" &
 	BG_PIDS="${BG_PIDS:-} $!"
-}
-
-# cmd/ward passes `err` to done() in the same call that fills it
-# (`done(v, ward_ct_create(..., &err), err)`: argument evaluation order is
-# unspecified), so create/stop/destroy lose their error: they print
-# "ward: VERB: failed" and exit 1. Tests checking those codes and messages
-# call this after `run`, once they have checked that nothing changed; the
-# check comes back by itself once ward is fixed.
-skip_if_err_lost() {
-	if [ "$status" -eq 1 ] && [[ $output == *"ward: $1: failed" ]]; then
-		skip "BUG: ward $1 loses its error (done(v, f(&err), err) in cmd/ward/verbs-life.c): prints 'failed', exits 1"
-	fi
 }
 
 # Create and start a busybox container.

@@ -203,7 +203,6 @@ load helpers
 	assert_output --partial "already running"
 	"$W" stop c1 --force
 	run "$W" stop c1
-	skip_if_err_lost stop
 	assert_failure 4
 	assert_output --partial "not running"
 }
