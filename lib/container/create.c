@@ -35,6 +35,11 @@ static int fill_rootfs(const struct ward_host *host, const char *ctdir, const ch
 	}
 	if (r == -EOPNOTSUPP)
 		r = ward_template_install(tpl, rfd, &info, err);
+	if (r == -ENOENT && err && *err) {
+		/* a missing template is bad input, not a missing container */
+		(*err)->code = EINVAL;
+		r = -EINVAL;
+	}
 	if (r < 0)
 		return r;
 	/* what the template knows about its init becomes the default config */
