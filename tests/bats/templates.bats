@@ -188,21 +188,22 @@ EOF
 	assert_failure
 	assert_no_trace bad
 	run "$W" create bad --template "tar:$T/nonexistent.tar"
-	assert_failure
+	assert_failure 2
 	refute_output --partial "ward: create: failed"
 	assert_output --partial "nonexistent.tar"
 	assert_no_trace bad
 }
 
-@test "dir: a missing directory and unknown templates are refused" {
+@test "dir: a missing directory and unknown templates are refused (bad input: exit 2)" {
 	run "$W" create bad --template "dir:$BATS_TEST_TMPDIR/nonexistent"
-	assert_failure
+	assert_failure 2
 	assert_no_trace bad
 	run "$W" create bad --template nosuchtemplate
-	assert_failure
+	assert_failure 2
+	assert_output --partial "unknown template 'nosuchtemplate'"
 	assert_no_trace bad
 	run "$W" create bad --template "dir:"
-	assert_failure
+	assert_failure 2
 	assert_no_trace bad
 	run "$W" create bad --template "dir:$BATS_TEST_TMPDIR/nonexistent"
 	assert_failure
