@@ -20,6 +20,8 @@ struct cg_hier {
 	bool v2;       /* a cgroup2 mount: pure v2 root, or hybrid "unified" */
 	bool freezer;  /* v1 hierarchy with the freezer controller */
 	bool cpuset;   /* v1 hierarchy with the cpuset controller */
+	char *opts;    /* v1: the mount's super options ("rw,cpu,cpuacct"), which
+			* name its controllers; NULL on cgroup2 */
 };
 
 struct ward_cg {
@@ -46,6 +48,25 @@ int64_t cg_now_ms(void);
 void cg_sleep_ms(int ms);
 /* A token is present in a space/newline separated list ("cpu io memory"). */
 bool cg_has_word(const char *list, const char *word);
+
+/* cgroups.c: freeze/thaw through the v1 freezer or cgroup2 cgroup.freeze. */
+int cg_freeze_timeout(struct ward_cg *cg, bool frozen, int timeout_ms,
+		      struct ward_err **err);
+/* Post-order walk of a cgroup subtree, fn on every directory (children
+ * first); -ENOENT without a message when `path` does not exist. */
+typedef int (*cg_walk_fn)(const char *path, void *data, struct ward_err **err);
+int cg_walk(const char *path, cg_walk_fn fn, void *data, struct ward_err **err);
+
+/* cgroups-knobs.c: the hierarchy that carries `controller` (v1: by mount
+ * options; v2: the one unified hierarchy, controller ignored), or NULL. */
+const struct cg_hier *cg_hier_for(const struct ward_cg *cg, const char *controller);
+/* Reads `file` of h->path (or of the hierarchy root with at_root) and trims
+ * surrounding whitespace; -ENOENT without a message when it does not exist. */
+int cg_read_opt(const struct cg_hier *h, bool at_root, const char *file,
+		char **out, struct ward_err **err);
+/* Value of the line "key N" in a flat-keyed file (cpu.stat, memory.events);
+ * false when the key is absent. */
+bool cg_key_value(const char *buf, const char *key, unsigned long long *val);
 
 /* cgroups-v1.c */
 int cg_v1_create(struct ward_cg *cg, struct ward_err **err);

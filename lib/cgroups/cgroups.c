@@ -214,11 +214,14 @@ static void hier_add(struct ward_cg *cg, const char *mnt, bool v2,
 		cg->h = ward_xrealloc(cg->h, (cg->nh + 1) * sizeof(*cg->h));
 		h = &cg->h[cg->nh++];
 		h->mnt = ward_xstrdup(mnt);
+		h->opts = NULL;
 	}
 	devs[h - cg->h] = st.st_dev;
 	h->v2 = v2;
 	h->freezer = !v2 && has_opt(opts, "freezer");
 	h->cpuset = !v2 && has_opt(opts, "cpuset");
+	free(h->opts);
+	h->opts = v2 ? NULL : ward_xstrdup(opts);
 }
 
 /* One mountinfo line: "id parent maj:min root mnt opts [tags] - type src superopts". */
@@ -327,6 +330,7 @@ void ward_cg_free(struct ward_cg *cg)
 	for (size_t i = 0; i < cg->nh; i++) {
 		free(cg->h[i].mnt);
 		free(cg->h[i].path);
+		free(cg->h[i].opts);
 	}
 	free(cg->h);
 	free(cg->relpath);
@@ -401,8 +405,8 @@ int ward_cg_open_v2(struct ward_cg *cg, struct ward_err **err)
 
 /* v1 freezer hierarchy if mounted, else a cgroup2 mount (pure v2, or the
  * hybrid unified mount, whose cgroup.freeze works without controllers). */
-static int freeze_timeout(struct ward_cg *cg, bool frozen, int timeout_ms,
-			  struct ward_err **err)
+int cg_freeze_timeout(struct ward_cg *cg, bool frozen, int timeout_ms,
+		      struct ward_err **err)
 {
 	const struct cg_hier *v2 = NULL;
 
@@ -421,17 +425,15 @@ static int freeze_timeout(struct ward_cg *cg, bool frozen, int timeout_ms,
 /* Used by stop/pause and by kill (a frozen cgroup cannot fork). */
 int ward_cg_freeze(struct ward_cg *cg, bool frozen, struct ward_err **err)
 {
-	return freeze_timeout(cg, frozen, CG_FREEZE_TIMEOUT_MS, err);
+	return cg_freeze_timeout(cg, frozen, CG_FREEZE_TIMEOUT_MS, err);
 }
 
 /* ---- walking a cgroup subtree ---- */
 
-typedef int (*walk_fn)(const char *path, void *data, struct ward_err **err);
-
 /* Post-order walk (children first): a container may have made sub-cgroups
  * (systemd inside it), and rmdir, counting and killing must cover them.
  * Returns -ENOENT without a message when `path` does not exist. */
-static int walk(const char *path, walk_fn fn, void *data, struct ward_err **err)
+int cg_walk(const char *path, cg_walk_fn fn, void *data, struct ward_err **err)
 {
 	DIR *d = opendir(path);
 	struct dirent *de;
@@ -447,7 +449,7 @@ static int walk(const char *path, walk_fn fn, void *data, struct ward_err **err)
 		    !strcmp(de->d_name, ".."))
 			continue;
 		sub = ward_xasprintf("%s/%s", path, de->d_name);
-		r = walk(sub, fn, data, err);
+		r = cg_walk(sub, fn, data, err);
 		if (r == -ENOENT)
 			r = 0; /* removed while we looked */
 	}
@@ -513,7 +515,7 @@ static int count_all(struct ward_cg *cg, struct ward_err **err)
 	int max = 0;
 
 	for (size_t i = 0; i < cg->nh; i++) {
-		int n = 0, r = walk(cg->h[i].path, count_fn, &n, err);
+		int n = 0, r = cg_walk(cg->h[i].path, count_fn, &n, err);
 
 		if (r < 0 && r != -ENOENT)
 			return r;
@@ -540,14 +542,14 @@ static int kill_round(struct ward_cg *cg, int64_t deadline, struct ward_err **er
 	int64_t left = deadline - cg_now_ms();
 	int r = 0;
 
-	freeze_timeout(cg, true, left > 1000 ? 1000 : left > 0 ? (int)left : 0, &ferr);
+	cg_freeze_timeout(cg, true, left > 1000 ? 1000 : left > 0 ? (int)left : 0, &ferr);
 	for (size_t i = 0; i < cg->nh && r >= 0; i++) {
-		r = walk(cg->h[i].path, kill_fn, NULL, err);
+		r = cg_walk(cg->h[i].path, kill_fn, NULL, err);
 		if (r == -ENOENT)
 			r = 0;
 	}
 	ward_err_freep(&ferr);
-	freeze_timeout(cg, false, 1000, &ferr); /* thaw even after a failed freeze */
+	cg_freeze_timeout(cg, false, 1000, &ferr); /* thaw even after a failed freeze */
 	return r;
 }
 
@@ -617,7 +619,7 @@ int ward_cg_destroy(struct ward_cg *cg, struct ward_err **err)
 	int ret = 0;
 
 	for (size_t i = 0; i < cg->nh; i++) {
-		int r = walk(cg->h[i].path, rmdir_fn, &deadline, err);
+		int r = cg_walk(cg->h[i].path, rmdir_fn, &deadline, err);
 
 		if (r < 0 && r != -ENOENT && ret == 0)
 			ret = r;

@@ -61,3 +61,115 @@ int ward_cg_destroy(struct ward_cg *cg, struct ward_err **err);
 /* Removes `relpath` in every hierarchy if it exists and is empty (used to drop
  * an empty class dir or a test's ward root). -EBUSY if it has children. */
 int ward_cg_rmdir_path(const char *relpath, struct ward_err **err);
+
+/* ---- knobs ---- */
+
+/* Writes `value` to `file` of the cgroup: the resolved spec and `ward class
+ * set` apply knob values through this one call. On v1 `controller` picks the
+ * hierarchy whose mount options name it ("cpu", "memory", "pids", "blkio",
+ * "cpuset", or "name=systemd"); on v2 it is ignored (the file's prefix already
+ * names the controller) and the file is in the unified directory. A missing
+ * hierarchy or file is an error naming both ("cannot write cpu.cfs_quota_us
+ * in /sys/fs/cgroup/cpu/ward/gold: No such file or directory"). `file` is one
+ * name, never a path. */
+int ward_cg_set(struct ward_cg *cg, const char *controller, const char *file,
+		const char *value, struct ward_err **err);
+
+/* Reads `file` back (class show, live-change checks) into *out, malloc'd and
+ * trimmed of surrounding whitespace; inner newlines stay. Same lookup and
+ * errors as ward_cg_set. */
+int ward_cg_get(struct ward_cg *cg, const char *controller, const char *file,
+		char **out, struct ward_err **err);
+
+/* Whether the cgroup has `file` (cpu.idle, blkio.bfq.weight, memory.min are
+ * optional: kernel version, I/O scheduler, controller enabled). A probe, not
+ * an operation: policy picks the closest honest knob from the answer, so any
+ * failure (no hierarchy, no file, no directory) is simply false. */
+bool ward_cg_has(struct ward_cg *cg, const char *controller, const char *file);
+
+/* ---- host facts ---- */
+
+/* What class arithmetic needs to know about the host: percentages become
+ * cfs quotas over ncpus and bytes over mem_total, and a knob that does not
+ * exist here is mapped to the closest one that does (never silently dropped). */
+struct ward_cg_facts {
+	enum ward_cg_layout layout;
+	unsigned ncpus;          /* CPUs of the cpuset root, else online CPUs */
+	unsigned long long mem_total; /* bytes, /proc/meminfo MemTotal */
+	bool cpu_idle;           /* cpu.idle (SCHED_IDLE groups, 5.15+) */
+	bool memory_min;         /* v2 memory.min (no v1 equivalent) */
+	/* Proportional I/O weight file, a static string or NULL when there is
+	 * none: v1 "blkio.bfq.weight" (BFQ) or "blkio.weight" (CFQ, before 5.0);
+	 * v2 "io.bfq.weight" or "io.weight". */
+	const char *io_weight_file;
+	/* v2 controllers in the root's cgroup.controllers (all false on v1; on a
+	 * hybrid host the unified mount is not consulted: v1 carries control). */
+	struct {
+		bool cpu, memory, io, pids, cpuset;
+	} v2;
+};
+
+/* Fills *f. The optional files are probed in the handle's directory, which
+ * should exist (ward_cg_create) since the root cgroup lacks most knobs; while
+ * it does not, its nearest existing ancestor is probed. */
+int ward_cg_host_facts(struct ward_cg *cg, struct ward_cg_facts *f,
+		       struct ward_err **err);
+
+/* ---- usage statistics ---- */
+
+/* Bits of ward_cg_stats.missing: the value is 0 because this kernel, layout
+ * or controller setup has no such counter (not an error). */
+enum {
+	WARD_CG_STAT_CPU_USAGE = 1 << 0,
+	WARD_CG_STAT_CPU_THROTTLED = 1 << 1,
+	WARD_CG_STAT_MEM_CURRENT = 1 << 2,
+	WARD_CG_STAT_MEM_MAX_HITS = 1 << 3,
+	WARD_CG_STAT_MEM_HIGH_HITS = 1 << 4,
+	WARD_CG_STAT_MEM_OOM_KILLS = 1 << 5,
+	WARD_CG_STAT_PIDS_CURRENT = 1 << 6,
+	WARD_CG_STAT_PIDS_MAX_HITS = 1 << 7,
+	WARD_CG_STAT_IO = 1 << 8,
+};
+
+/* Counters are cumulative since the cgroup was created; `ward stat` turns
+ * two samples into rates. All cover the cgroup's whole subtree. */
+struct ward_cg_stats {
+	unsigned long long cpu_usage_ns;     /* v1 cpuacct.usage; v2 usage_usec*1000 */
+	unsigned long long cpu_nr_throttled; /* periods throttled by the CPU cap */
+	unsigned long long cpu_throttled_ns; /* time spent throttled */
+	unsigned long long mem_current;      /* bytes charged now */
+	unsigned long long mem_max_hits;     /* v1 memory.failcnt; v2 events "max" */
+	unsigned long long mem_high_hits;    /* v2 events "high" (v1: missing) */
+	unsigned long long mem_oom_kills;    /* processes the OOM killer killed */
+	unsigned long long pids_current;
+	unsigned long long pids_max_hits;    /* forks refused by pids.max */
+	unsigned long long io_read_bytes, io_write_bytes; /* summed over devices */
+	unsigned missing;                    /* WARD_CG_STAT_* bits */
+};
+
+/* Reads every counter `ward stat` shows (wlmstat/zonestat). A missing file or
+ * key sets its bit in s->missing and leaves 0; only an unreadable existing
+ * file is an error. */
+int ward_cg_stats(struct ward_cg *cg, struct ward_cg_stats *s,
+		  struct ward_err **err);
+
+/* ---- live move ---- */
+
+/* `ward class assign` on a running container: creates `to`, moves every
+ * process of `from` (its whole subtree, every hierarchy) into `to`, then
+ * removes `from`. Both are frozen meanwhile, so nothing forks while pids are
+ * moved and a moved process stays stopped until all its hierarchies agree;
+ * the list is re-read until `from` is empty, and `to` is thawed at the end
+ * (also after a failure, when `from` is thawed and kept).
+ *
+ * Consequences to know:
+ *  - sub-cgroups the container made (systemd inside) are flattened into
+ *    `to`: their processes land in `to` itself;
+ *  - the container's cgroup namespace stays rooted at the removed `from`,
+ *    so inside it /proc/self/cgroup shows paths relative to the old root
+ *    ("/../../silver/web1") and its cgroupfs view is an empty dead directory
+ *    (acceptable: ward manages the limits from outside);
+ *  - memory already charged stays charged to `from`'s ancestors (the old
+ *    class): the kernel moves no charges (v1 move_charge_at_immigrate is
+ *    deprecated and not used); new allocations are charged to `to`. */
+int ward_cg_move(struct ward_cg *from, struct ward_cg *to, struct ward_err **err);
