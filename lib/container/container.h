@@ -46,6 +46,9 @@ void ward_host_init(struct ward_host *host, const char *root, const char *run);
 void ward_host_fini(struct ward_host *host);
 
 char *ward_host_ctdir(const struct ward_host *host, const char *name);
+/* The cgroup relpath of a class: classes are inner nodes, one level per
+ * class level ("gold.web" -> "ward/gold/web"), containers their leaves. */
+char *ward_host_class_cgroup(const struct ward_host *host, const char *class);
 char *ward_host_rundir(const struct ward_host *host, const char *name);
 
 /* Serialises commands on one container: an flock that survives the
@@ -152,6 +155,7 @@ struct ward_intent {
 	unsigned long long monitor_start; /* /proc/PID/stat starttime: guards pid reuse */
 	pid_t init_pid;
 	long long started;
+	char moving_from[512];     /* during a live class change: the old cgroup */
 };
 
 char *ward_intent_format(const struct ward_intent *in);
@@ -242,6 +246,19 @@ struct ward_create_opts {
  * The state says "creating" until the end, so a crash is left for gc. */
 int ward_ct_create(const struct ward_host *host, const char *name,
 		   const struct ward_create_opts *o, struct ward_err **err);
+
+/* Moves a container to another class: its config, and when it runs, its
+ * processes into the class's cgroup (live), its intent record and its
+ * monitor. The class's cgroup and knobs must be in place (cmd/ applies
+ * them). */
+int ward_ct_assign(const struct ward_host *host, const char *name, const char *class,
+		   struct ward_err **err);
+
+/* The class file (ROOT/classes.conf, INI, human-editable): its text, or
+ * NULL when there is none yet. The lock serialises class changes. */
+int ward_classfile_lock(const struct ward_host *host, struct ward_err **err);
+int ward_classfile_read(const struct ward_host *host, char **text, struct ward_err **err);
+int ward_classfile_write(const struct ward_host *host, const char *text, struct ward_err **err);
 
 /* Config changes go through here so they take the container's lock. */
 int ward_ct_config_update(const struct ward_host *host, const char *name,

@@ -9,21 +9,31 @@
 
 #include "container/container-internal.h"
 
+static int release_cgroup(const char *relpath, struct ward_err **err)
+{
+	struct ward_cg *cg = ward_cg_new(relpath, err);
+	int r;
+
+	if (!cg)
+		return -EIO;
+	ward_cg_kill(cg, 2000, NULL);
+	r = ward_cg_destroy(cg, err);
+	ward_cg_free(cg);
+	return r;
+}
+
 int ct_release_intent(const struct ward_host *host, const char *name,
 		      struct ward_err **err)
 {
 	_cleanup_free_ char *rundir = ward_host_rundir(host, name);
 	struct ward_intent in;
-	struct ward_cg *cg;
-	int r = ward_intent_load(rundir, &in, NULL);
+	int r = 0;
 
-	if (r == 0) {
-		cg = ward_cg_new(in.cgroup, err);
-		if (!cg)
-			return -EIO;
-		ward_cg_kill(cg, 2000, NULL);
-		r = ward_cg_destroy(cg, err);
-		ward_cg_free(cg);
+	if (ward_intent_load(rundir, &in, NULL) == 0) {
+		if (in.moving_from[0])
+			r = release_cgroup(in.moving_from, err);
+		if (r == 0)
+			r = release_cgroup(in.cgroup, err);
 		if (r < 0)
 			return r; /* the intent stays so the next gc retries */
 	}

@@ -17,6 +17,8 @@ static struct json_object *intent_json(const struct ward_intent *in)
 	json_object_object_add(o, "monitor_start", json_object_new_uint64(in->monitor_start));
 	json_object_object_add(o, "init_pid", json_object_new_int(in->init_pid));
 	json_object_object_add(o, "started", json_object_new_int64(in->started));
+	if (in->moving_from[0])
+		json_object_object_add(o, "moving_from", json_object_new_string(in->moving_from));
 	return o;
 }
 
@@ -46,6 +48,10 @@ int ward_intent_parse(const char *json, struct ward_intent *in, struct ward_err 
 		in->monitor_start = json_object_get_uint64(v);
 	in->init_pid = (pid_t)ct_json_int(o, "init_pid");
 	in->started = ct_json_int(o, "started");
+	cg = ct_json_str(o, "moving_from");
+	if (cg && (cg[0] == '/' || strstr(cg, "..")))
+		return ward_err_set(err, EINVAL, "intent.json names an invalid moving_from cgroup");
+	snprintf(in->moving_from, sizeof(in->moving_from), "%s", cg ? cg : "");
 	return 0;
 }
 

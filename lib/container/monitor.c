@@ -170,10 +170,30 @@ static void req_console(struct ct_monitor *m, int fd)
 	m->client = fd;
 }
 
-/* One request line per connection: "stop T F", "console" or "pidfd". */
+/* A live class change moved the container: tear down there from now on. */
+static void req_cgroup(struct ct_monitor *m, int fd, char *path)
+{
+	struct ward_cg *cg;
+
+	path[strcspn(path, "\n")] = '\0';
+	cg = ward_cg_new(path, NULL);
+	if (!cg) {
+		reply(fd, "err bad cgroup path\n");
+	} else {
+		ward_cg_free(m->cg);
+		m->cg = cg;
+		free(m->cgroup);
+		m->cgroup = ward_xstrdup(path);
+		reply(fd, "ok\n");
+	}
+	close(fd);
+}
+
+/* One request line per connection: "stop T F", "console", "pidfd" or
+ * "cgroup PATH". */
 static void on_request(struct ct_monitor *m)
 {
-	char line[128] = "";
+	char line[640] = "";
 	int fd = accept4(m->listen_fd, NULL, NULL, SOCK_CLOEXEC), timeout = -1, force = 0;
 	ssize_t n;
 
@@ -184,6 +204,8 @@ static void on_request(struct ct_monitor *m)
 		req_stop(m, fd, timeout, force);
 	else if (n > 0 && !strncmp(line, "console", 7))
 		req_console(m, fd);
+	else if (n > 0 && !strncmp(line, "cgroup ", 7))
+		req_cgroup(m, fd, line + 7);
 	else if (n > 0 && !strncmp(line, "pidfd", 5)) {
 		ct_send_fd(fd, m->pidfd);
 		close(fd);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -35,6 +36,16 @@ void ward_host_fini(struct ward_host *host)
 char *ward_host_ctdir(const struct ward_host *host, const char *name)
 {
 	return ward_xasprintf("%s/containers/%s", host->root, name);
+}
+
+char *ward_host_class_cgroup(const struct ward_host *host, const char *class)
+{
+	char *p = ward_xasprintf("%s/%s", host->cg_root, class);
+
+	for (char *c = p + strlen(host->cg_root) + 1; *c; c++)
+		if (*c == '.')
+			*c = '/';
+	return p;
 }
 
 char *ward_host_rundir(const struct ward_host *host, const char *name)

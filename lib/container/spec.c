@@ -63,8 +63,10 @@ int ward_spec_resolve(const struct ward_host *host, const char *name,
 		spec->upper = ward_xasprintf("%s/%s/upper", host->run, name);
 	}
 	spec->hostname = ward_xstrdup(host_name ? host_name : name);
-	spec->cgroup = ward_xasprintf("%s/%s/%s", host->cg_root,
-				      ward_config_value(cfg, "class"), name);
+	{
+		_cleanup_free_ char *cls = ward_host_class_cgroup(host, ward_config_value(cfg, "class"));
+		spec->cgroup = ward_xasprintf("%s/%s", cls, name);
+	}
 	if (argv && argv[0]) {
 		for (size_t i = 0; argv[i]; i++)
 			spec->argv = strv_append(spec->argv, &n, ward_xstrdup(argv[i]));
