@@ -59,7 +59,7 @@ bool classes_frac(const struct ward_classes *cs, const struct ward_class *c,
 /* "50% (1G)" for a resolved percentage, "512M" for bytes. */
 static void describe(const struct ward_class_limit *l, uint64_t bytes, char *buf, size_t len)
 {
-	char a[32], b[32];
+	char a[28], b[28]; /* both fit with " ()" in the 64 bytes callers pass */
 
 	classes_limit_str(l, a, sizeof(a));
 	if (l->unit != WARD_CLASS_PCT) {

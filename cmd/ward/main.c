@@ -29,6 +29,8 @@ static const struct verb verbs[] = {
 	{ "run", cmd_run, true, "create, start, wait and (with --rm) destroy, in one go" },
 	{ "destroy", cmd_destroy, true, "remove a container" },
 	{ "gc", cmd_gc, true, "release what crashed commands left behind" },
+	{ "class", cmd_class, true, "resource classes: create, set, ls, show, rm, check, apply, assign, rule" },
+	{ "stat", cmd_stat, true, "CPU, memory, pids and I/O per container and class, against targets and limits" },
 };
 
 static void usage(FILE *f)

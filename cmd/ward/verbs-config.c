@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmd/ward/ward.h"
+#include "cmd/ward/classes.h"
 
 static const char config_help[] =
 	"usage: ward config get NAME KEY\n"
@@ -56,8 +56,18 @@ static int config_set(struct verb_ctx *v, const char *name, int n, char **pairs)
 	}
 	for (int i = 0; i < n; i++) {
 		char *eq = strchr(pairs[i], '=');
+		int r;
+
 		*eq = '\0';
-		if (ward_ct_config_update(&v->host, name, pairs[i], eq + 1, &err) < 0)
+		/* a class change is a class assign: it must exist, and it is live */
+		if (!strcmp(pairs[i], "class")) {
+			r = classes_prepare(v, eq + 1, &err);
+			if (r == 0)
+				r = ward_ct_assign(&v->host, name, eq + 1, &err);
+		} else {
+			r = ward_ct_config_update(&v->host, name, pairs[i], eq + 1, &err);
+		}
+		if (r < 0)
 			return fail(v, err);
 	}
 	return 0;

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd/ward/ward.h"
+#include "cmd/ward/classes.h"
 
 static const char exec_help[] =
 	"usage: ward exec [-t] [-e NAME=VALUE]... NAME -- COMMAND [ARG]...\n"
@@ -152,7 +152,11 @@ int cmd_run(struct verb_ctx *v, int argc, char **argv)
 	a.create.ephemeral = a.rm;
 	a.create.hold_lock = &ro.lockfd;
 	ro.argv = argv + optind;
-	r = ward_ct_create(&v->host, a.name, &a.create, &err);
+	r = classes_resolve_new(v, &a.cfg, a.name, a.create.template, &err);
+	if (r == 0)
+		r = classes_prepare(v, ward_config_value(&a.cfg, "class"), &err);
+	if (r == 0)
+		r = ward_ct_create(&v->host, a.name, &a.create, &err);
 	if (r == 0)
 		r = ward_ct_run(&v->host, a.name, &ro, &status, &err);
 	if (r < 0) {

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd/ward/ward.h"
+#include "cmd/ward/classes.h"
 
 /* Exactly one NAME operand, checked before anything happens. */
 static int one_name(struct verb_ctx *v, int argc, char **argv, const char **name)
@@ -83,7 +83,9 @@ int cmd_create(struct verb_ctx *v, int argc, char **argv)
 		r = one_name(v, argc, argv, &name);
 	if (r == 0) {
 		o.config = &cfg;
-		r = ward_ct_create(&v->host, name, &o, &err);
+		r = classes_resolve_new(v, &cfg, name, o.template, &err);
+		if (r == 0)
+			r = ward_ct_create(&v->host, name, &o, &err);
 		r = done(v, r, err);
 	}
 	ward_config_fini(&cfg);
@@ -107,7 +109,10 @@ static int start_autostart(struct verb_ctx *v)
 			continue;
 		a = ward_config_value(&info.config, "autostart");
 		if (info.status == WARD_CT_STOPPED && a && !strcmp(a, "true") && !info.state.ephemeral) {
-			int r = ward_ct_start(&v->host, names[i], &err);
+			int r = classes_prepare_ct(v, names[i], &err);
+
+			if (r == 0)
+				r = ward_ct_start(&v->host, names[i], &err);
 
 			r = done(v, r, err);
 			err = NULL;
@@ -143,6 +148,8 @@ int cmd_start(struct verb_ctx *v, int argc, char **argv)
 		struct ward_err *err = NULL;
 		int r = ward_name_check(argv[i], "container name", &err);
 
+		if (r == 0)
+			r = classes_prepare_ct(v, argv[i], &err);
 		if (r == 0)
 			r = ward_ct_start(&v->host, argv[i], &err);
 		r = done(v, r, err);
@@ -221,6 +228,8 @@ int cmd_restart(struct verb_ctx *v, int argc, char **argv)
 		err = NULL;
 		r = 0;
 	}
+	if (r == 0)
+		r = classes_prepare_ct(v, name, &err);
 	if (r == 0)
 		r = ward_ct_start(&v->host, name, &err);
 	return done(v, r, err);

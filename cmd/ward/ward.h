@@ -42,3 +42,5 @@ int cmd_info(struct verb_ctx *v, int argc, char **argv);
 int cmd_config(struct verb_ctx *v, int argc, char **argv);
 int cmd_exec(struct verb_ctx *v, int argc, char **argv);
 int cmd_console(struct verb_ctx *v, int argc, char **argv);
+int cmd_class(struct verb_ctx *v, int argc, char **argv);
+int cmd_stat(struct verb_ctx *v, int argc, char **argv);
