@@ -46,8 +46,10 @@ static void __attribute__((format(printf, 2, 3))) note(struct ctx *x, const char
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	k->notes = ward_xrealloc(k->notes, (k->nnotes + 1) * sizeof(*k->notes));
+	/* NULL-terminated as well as counted, so callers can use either */
+	k->notes = ward_xrealloc(k->notes, (k->nnotes + 2) * sizeof(*k->notes));
 	k->notes[k->nnotes++] = ward_xasprintf("%s: %s", x->c->name, msg);
+	k->notes[k->nnotes] = NULL;
 }
 
 static const char *lim_str(const struct ward_class *c, int r, int l, char *buf, size_t len)

@@ -130,7 +130,7 @@ struct ward_class_knob {
 struct ward_class_knobs {
 	struct ward_class_knob *v;
 	size_t n;
-	char **notes;
+	char **notes; /* NULL-terminated */
 	size_t nnotes;
 };
 

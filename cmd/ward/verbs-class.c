@@ -31,10 +31,14 @@ static int fail(struct verb_ctx *v, struct ward_err *err)
 	return r;
 }
 
-static void print_notes(char **notes)
+/* Notes about `only` (NULL: all), which policy prefixes "CLASS: ". */
+static void print_notes(char **notes, const char *only)
 {
+	size_t n = only ? strlen(only) : 0;
+
 	for (size_t i = 0; notes && notes[i]; i++)
-		printf("note: %s\n", notes[i]);
+		if (!only || (!strncmp(notes[i], only, n) && notes[i][n] == ':'))
+			printf("note: %s\n", notes[i]);
 }
 
 /* "--cpu-shares 60" / "--cpu-shares=60" -> {"cpu.shares", "60"}; "none"
@@ -88,7 +92,7 @@ static int class_change(struct verb_ctx *v, bool create, int argc, char **argv)
 	if (r == 0)
 		r = classes_save(v, &cs, &err);
 	ward_classes_fini(&cs);
-	print_notes(notes);
+	print_notes(notes, argv[0]);
 	ward_strv_free(notes);
 	return r < 0 ? fail(v, err) : 0;
 }
@@ -294,7 +298,7 @@ static int class_check(struct verb_ctx *v, const char *file)
 		struct ward_class_knobs k = { 0 };
 
 		r = ward_class_knobs(&cs, cs.v[i].name, &h, &k, &err);
-		print_notes(k.notes);
+		print_notes(k.notes, NULL);
 		nnotes += k.nnotes;
 		ward_class_knobs_fini(&k);
 	}
@@ -315,7 +319,7 @@ static int class_apply(struct verb_ctx *v)
 
 	if (r == 0)
 		r = classes_apply(v, &cs, &notes, &err);
-	print_notes(notes);
+	print_notes(notes, NULL);
 	ward_strv_free(notes);
 	ward_classes_fini(&cs);
 	return r < 0 ? fail(v, err) : 0;
