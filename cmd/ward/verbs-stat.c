@@ -19,7 +19,28 @@ struct row {
 	bool is_class;
 	struct ward_cg *cg;
 	struct ward_cg_stats a, b;
+	char mem_limit[3][32]; /* min, softmax, hardmax in bytes as the class knobs say, "" none */
 };
+
+/* The memory limits a class's knobs set, so use is shown against them. */
+static void fill_limits(struct row *r, const struct ward_classes *cs, const struct ward_class_host *h)
+{
+	static const char *const v1[3] = { NULL, "memory.soft_limit_in_bytes", "memory.limit_in_bytes" };
+	static const char *const v2[3] = { "memory.min", "memory.high", "memory.max" };
+	struct ward_class_knobs k = { 0 };
+
+	if (ward_class_knobs(cs, r->class, h, &k, NULL) < 0)
+		return;
+	for (int i = 0; i < 3; i++) {
+		const char *file = h->layout == WARD_CLASS_V2 ? v2[i] : v1[i];
+		const char *val = file ? ward_class_knobs_get(&k, file) : NULL;
+
+		/* "max", "-1" and "0" (for min) mean no limit */
+		if (val && strcmp(val, "max") && strcmp(val, "-1") && strcmp(val, "0"))
+			snprintf(r->mem_limit[i], sizeof(r->mem_limit[i]), "%s", val);
+	}
+	ward_class_knobs_fini(&k);
+}
 
 struct stat_opts {
 	const char *class;
@@ -104,6 +125,11 @@ static struct json_object *row_json(const struct row *r, double cpu, double targ
 	json_object_object_add(o, "cpu_target_pct", json_object_new_double(target));
 	json_object_object_add(o, "cpu_throttled", json_object_new_uint64(r->b.cpu_nr_throttled));
 	json_object_object_add(o, "memory_bytes", json_object_new_uint64(r->b.mem_current));
+	for (int i = 0; i < 3; i++) {
+		static const char *const keys[3] = { "memory_min_bytes", "memory_softmax_bytes", "memory_hardmax_bytes" };
+		json_object_object_add(o, keys[i], r->mem_limit[i][0] ?
+			json_object_new_uint64(strtoull(r->mem_limit[i], NULL, 10)) : NULL);
+	}
 	json_object_object_add(o, "memory_max_hits", json_object_new_uint64(r->b.mem_max_hits));
 	json_object_object_add(o, "memory_high_hits", json_object_new_uint64(r->b.mem_high_hits));
 	json_object_object_add(o, "oom_kills", json_object_new_uint64(r->b.mem_oom_kills));
@@ -120,8 +146,8 @@ static void print_rows(const struct stat_opts *o, const struct ward_classes *cs,
 	struct json_object *arr = json_object_new_array();
 
 	if (!o->json)
-		printf("%-24s %-9s %6s %7s %10s %7s %4s %6s %7s %9s\n", "NAME", "KIND", "CPU%", "TARGET%",
-		       "MEMORY", "MEMHITS", "OOM", "PIDS", "PIDHITS", "THROTTLED");
+		printf("%-24s %-9s %6s %7s %10s %10s %7s %4s %6s %7s %9s\n", "NAME", "KIND", "CPU%", "TARGET%",
+		       "MEMORY", "MEM.MAX", "MEMHITS", "OOM", "PIDS", "PIDHITS", "THROTTLED");
 	for (size_t i = 0; i < n; i++) {
 		struct row *r = &rows[i];
 		double cpu = cpu_pct(r, secs, ncpus), target = 0;
@@ -131,10 +157,16 @@ static void print_rows(const struct stat_opts *o, const struct ward_classes *cs,
 		if (o->json)
 			json_object_array_add(arr, row_json(r, cpu, target));
 		else
-			printf("%-24s %-9s %6.1f %7.1f %9lluK %7llu %4llu %6llu %7llu %9llu\n", r->name,
+		{
+			char max[32] = "-";
+
+			if (r->mem_limit[2][0])
+				snprintf(max, sizeof(max), "%lluK", strtoull(r->mem_limit[2], NULL, 10) / 1024);
+			printf("%-24s %-9s %6.1f %7.1f %9lluK %10s %7llu %4llu %6llu %7llu %9llu\n", r->name,
 			       r->is_class ? "class" : "container", cpu, target, r->b.mem_current / 1024,
-			       r->b.mem_max_hits, r->b.mem_oom_kills, r->b.pids_current,
+			       max, r->b.mem_max_hits, r->b.mem_oom_kills, r->b.pids_current,
 			       r->b.pids_max_hits, r->b.cpu_nr_throttled);
+		}
 	}
 	if (o->json)
 		printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY));
@@ -208,6 +240,8 @@ int cmd_stat(struct verb_ctx *v, int argc, char **argv)
 		return r;
 	}
 	collect(v, &o, &cs, &rows, &n, &active, &nactive);
+	for (size_t i = 0; i < n; i++)
+		fill_limits(&rows[i], &cs, &h);
 	for (long k = 0; k < o.count; k++) {
 		struct timespec ts = { (time_t)o.interval, (long)((o.interval - (time_t)o.interval) * 1e9) };
 
