@@ -59,14 +59,10 @@ static int config_set(struct verb_ctx *v, const char *name, int n, char **pairs)
 		int r;
 
 		*eq = '\0';
-		/* a class change is a class assign: it must exist, and it is live */
-		if (!strcmp(pairs[i], "class")) {
-			r = classes_prepare(v, eq + 1, &err);
-			if (r == 0)
-				r = ward_ct_assign(&v->host, name, eq + 1, &err);
-		} else {
+		/* a class must exist and have its cgroup: the change is live */
+		r = strcmp(pairs[i], "class") ? 0 : classes_prepare(v, eq + 1, &err);
+		if (r == 0)
 			r = ward_ct_config_update(&v->host, name, pairs[i], eq + 1, &err);
-		}
 		if (r < 0)
 			return fail(v, err);
 	}

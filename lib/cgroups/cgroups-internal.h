@@ -46,6 +46,8 @@ int cg_mkdir_levels(const struct cg_hier *h, const char *relpath, cg_level_fn fn
 		    struct ward_err **err);
 int64_t cg_now_ms(void);
 void cg_sleep_ms(int ms);
+/* A mount option is present in a comma-separated option list. */
+bool cg_has_opt(const char *opts, const char *opt);
 /* A token is present in a space/newline separated list ("cpu io memory"). */
 bool cg_has_word(const char *list, const char *word);
 

@@ -13,19 +13,6 @@
 
 /* ---- lookup ---- */
 
-static bool opt_has(const char *opts, const char *opt)
-{
-	size_t n = strlen(opt);
-
-	for (const char *p = opts; p; p = strchr(p, ',')) {
-		if (*p == ',')
-			p++;
-		if (!strncmp(p, opt, n) && (p[n] == ',' || p[n] == '\0'))
-			return true;
-	}
-	return false;
-}
-
 const struct cg_hier *cg_hier_for(const struct ward_cg *cg, const char *controller)
 {
 	if (cg->layout == WARD_CG_V2)
@@ -33,7 +20,7 @@ const struct cg_hier *cg_hier_for(const struct ward_cg *cg, const char *controll
 	if (!controller || !*controller)
 		return NULL;
 	for (size_t i = 0; i < cg->nh; i++)
-		if (!cg->h[i].v2 && cg->h[i].opts && opt_has(cg->h[i].opts, controller))
+		if (!cg->h[i].v2 && cg->h[i].opts && cg_has_opt(cg->h[i].opts, controller))
 			return &cg->h[i];
 	return NULL;
 }

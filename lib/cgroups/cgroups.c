@@ -181,7 +181,7 @@ static void unescape(char *s)
 	*w = '\0';
 }
 
-static bool has_opt(const char *opts, const char *opt)
+bool cg_has_opt(const char *opts, const char *opt)
 {
 	size_t n = strlen(opt);
 
@@ -218,8 +218,8 @@ static void hier_add(struct ward_cg *cg, const char *mnt, bool v2,
 	}
 	devs[h - cg->h] = st.st_dev;
 	h->v2 = v2;
-	h->freezer = !v2 && has_opt(opts, "freezer");
-	h->cpuset = !v2 && has_opt(opts, "cpuset");
+	h->freezer = !v2 && cg_has_opt(opts, "freezer");
+	h->cpuset = !v2 && cg_has_opt(opts, "cpuset");
 	free(h->opts);
 	h->opts = v2 ? NULL : ward_xstrdup(opts);
 }

@@ -92,26 +92,18 @@ static int move_running(const struct ward_host *host, const char *name,
 int ward_ct_assign(const struct ward_host *host, const char *name, const char *class,
 		   struct ward_err **err)
 {
-	_cleanup_free_ char *ctdir = ward_host_ctdir(host, name);
+	return ward_ct_config_update(host, name, "class", class, err);
+}
+
+/* With the lock held: a running container follows its new class now. */
+int ct_class_follow(const struct ward_host *host, const char *name, const char *class,
+		    const struct ward_state *st, struct ward_err **err)
+{
 	_cleanup_free_ char *cls = ward_host_class_cgroup(host, class);
 	_cleanup_free_ char *to = ward_xasprintf("%s/%s", cls, name);
-	_cleanup_close_ int lockfd = ward_ct_lock(host, name, true, err);
-	struct ward_config cfg = { 0 };
 	struct ward_intent in;
-	struct ward_state st;
-	int r;
 
-	if (lockfd < 0)
-		return lockfd;
-	if (ward_state_load(ctdir, &st, NULL) < 0 || st.phase != WARD_PHASE_READY)
-		return ward_err_set(err, ENOENT, "no container named %s", name);
-	r = ward_config_load(ctdir, &cfg, err);
-	if (r == 0)
-		r = ward_config_set(&cfg, "class", class, err);
-	if (r == 0 && ct_status(host, name, &st, &in) == WARD_CT_RUNNING && strcmp(in.cgroup, to))
-		r = move_running(host, name, to, err);
-	if (r == 0)
-		r = ward_config_save(ctdir, &cfg, !st.ephemeral, err);
-	ward_config_fini(&cfg);
-	return r;
+	if (ct_status(host, name, st, &in) != WARD_CT_RUNNING || !strcmp(in.cgroup, to))
+		return 0;
+	return move_running(host, name, to, err);
 }

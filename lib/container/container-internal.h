@@ -77,6 +77,11 @@ void ct_monitor_teardown(struct ct_monitor *m, int wstatus);
  * on its fds; returns only if that program cannot be executed. */
 void ct_monitor_exec(struct ct_monitor *m);
 
+/* With the container's lock held: moves a running container into the
+ * cgroup of `class` (assign.c). */
+int ct_class_follow(const struct ward_host *host, const char *name, const char *class,
+		    const struct ward_state *st, struct ward_err **err);
+
 /* Removes a run dir's files (the intent record last) and the dir itself. */
 int ct_rundir_remove(const char *rundir, struct ward_err **err);
 /* Writes last-exit.json for a wait status; durable adds the fsyncs. */

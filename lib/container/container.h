@@ -260,7 +260,8 @@ int ward_classfile_lock(const struct ward_host *host, struct ward_err **err);
 int ward_classfile_read(const struct ward_host *host, char **text, struct ward_err **err);
 int ward_classfile_write(const struct ward_host *host, const char *text, struct ward_err **err);
 
-/* Config changes go through here so they take the container's lock. */
+/* Config changes go through here so they take the container's lock; a
+ * change of "class" moves a running container at once (ward_ct_assign). */
 int ward_ct_config_update(const struct ward_host *host, const char *name,
 			  const char *key, const char *value, struct ward_err **err);
 

@@ -116,6 +116,9 @@ int ward_ct_config_update(const struct ward_host *host, const char *name,
 	r = ward_config_load(ctdir, &cfg, err);
 	if (r == 0)
 		r = value ? ward_config_set(&cfg, key, value, err) : ward_config_unset(&cfg, key, err);
+	/* the class is the one key that applies live: the cgroup follows */
+	if (r == 0 && !strcmp(key, "class"))
+		r = ct_class_follow(host, name, ward_config_value(&cfg, "class"), &st, err);
 	if (r == 0)
 		r = ward_config_save(ctdir, &cfg, !st.ephemeral, err);
 	ward_config_fini(&cfg);
