@@ -185,7 +185,7 @@ static int remove_refused(const struct ward_classes *cs, const char *name, struc
 	size_t len = strlen(name);
 
 	if (!strcmp(name, WARD_CLASS_DEFAULT))
-		return ward_err_set(err, EPERM, "the default class cannot be removed");
+		return ward_err_set(err, EINVAL, "the default class cannot be removed");
 	for (size_t i = 0; i < cs->n; i++)
 		if (!strncmp(cs->v[i].name, name, len) && cs->v[i].name[len] == '.')
 			return ward_err_set(err, ENOTEMPTY,

@@ -123,7 +123,7 @@ int classes_prepare(struct verb_ctx *v, const char *class, struct ward_err **err
 		return r; /* no classes defined: nothing to apply */
 	r = classes_load(v, &cs, NULL, err);
 	if (r == 0 && !ward_classes_find(&cs, class))
-		r = ward_err_set(err, EINVAL, "no class named %s (see `ward class ls`)", class);
+		r = ward_err_set(err, ENOENT, "no class named %s (see `ward class ls`)", class);
 	if (r == 0)
 		r = classes_apply(v, &cs, NULL, err);
 	ward_classes_fini(&cs);
@@ -195,7 +195,7 @@ int classes_resolve_new(struct verb_ctx *v, struct ward_config *cfg, const char 
 	}
 	r = classes_load(v, &cs, NULL, err);
 	if (r == 0 && !ward_classes_find(&cs, given))
-		r = ward_err_set(err, EINVAL, "no class named %s (see `ward class ls`)", given);
+		r = ward_err_set(err, ENOENT, "no class named %s (see `ward class ls`)", given);
 	ward_classes_fini(&cs);
 	return r;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cgroups/cgroups.h"
 #include "cmd/ward/classes.h"
@@ -164,9 +165,14 @@ static void show_knobs(struct verb_ctx *v, const struct ward_classes *cs, const 
 
 	if (classes_host(v, name, &h, NULL) == 0 && ward_class_knobs(cs, name, &h, &k, NULL) == 0) {
 		for (size_t i = 0; i < k.n; i++) {
-			struct json_object *e = json_object_new_object();
+			struct json_object *e;
 			char *now = NULL;
 
+			/* the end state only: a file written twice (cpu.idle around a
+			 * weight write) shows its last value */
+			if (ward_class_knobs_get(&k, k.v[i].file) != k.v[i].value)
+				continue;
+			e = json_object_new_object();
 			if (cg)
 				ward_cg_get(cg, k.v[i].controller, k.v[i].file, &now, NULL);
 			json_object_object_add(e, "file", json_object_new_string(k.v[i].file));
@@ -309,6 +315,56 @@ static int class_check(struct verb_ctx *v, const char *file)
 	return r < 0 ? fail(v, err) : 0;
 }
 
+/* A hand-edited file may drop a class: refused while a container is in it. */
+static int check_members(struct verb_ctx *v, const struct ward_classes *cs, struct ward_err **err)
+{
+	char **names = NULL;
+	size_t n = 0;
+	int r = ward_ct_list(&v->host, &names, &n, err);
+
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		struct ward_ct_info info;
+		const char *c;
+
+		if (ward_ct_info(&v->host, names[i], &info, NULL) < 0)
+			continue;
+		c = ward_config_value(&info.config, "class");
+		if (c && !ward_classes_find(cs, c))
+			r = ward_err_set(err, EBUSY, "container %s is in class %s, which the file no longer "
+					 "defines (ward class assign %s CLASS first)", names[i], c, names[i]);
+		ward_ct_info_fini(&info);
+	}
+	ward_strv_free(names);
+	return r;
+}
+
+/* Removes the cgroups of classes the file no longer defines, below `parent`
+ * ("" for the top level); container leaves are left to their containers. */
+static void prune(struct verb_ctx *v, const struct ward_classes *cs, const char *parent)
+{
+	_cleanup_free_ char *base = parent[0] ? ward_host_class_cgroup(&v->host, parent)
+					      : ward_xstrdup(v->host.cg_root);
+	char **kids = NULL;
+
+	ward_cg_children(base, &kids, NULL);
+	for (size_t i = 0; kids && kids[i]; i++) {
+		_cleanup_free_ char *cls = parent[0] ? ward_xasprintf("%s.%s", parent, kids[i])
+						     : ward_xstrdup(kids[i]);
+		_cleanup_free_ char *path = ward_xasprintf("%s/%s", base, kids[i]);
+		_cleanup_free_ char *ctdir = ward_host_ctdir(&v->host, kids[i]);
+
+		if (ward_classes_find(cs, cls)) {
+			if (!parent[0])
+				prune(v, cs, cls);
+		} else if (!parent[0] || access(ctdir, F_OK) < 0) {
+			if (!parent[0])
+				prune(v, cs, cls);
+			ward_cg_rmdir_path(path, NULL);
+		}
+	}
+	ward_strv_free(kids);
+}
+
 static int class_apply(struct verb_ctx *v)
 {
 	_cleanup_close_ int lockfd = -1;
@@ -318,7 +374,11 @@ static int class_apply(struct verb_ctx *v)
 	int r = classes_load(v, &cs, &lockfd, &err);
 
 	if (r == 0)
+		r = check_members(v, &cs, &err);
+	if (r == 0)
 		r = classes_apply(v, &cs, &notes, &err);
+	if (r == 0)
+		prune(v, &cs, "");
 	print_notes(notes, NULL);
 	ward_strv_free(notes);
 	ward_classes_fini(&cs);

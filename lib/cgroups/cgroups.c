@@ -644,6 +644,42 @@ static bool has_child_dir(const char *path)
 	return false;
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void names_add(char ***v, size_t *n, const char *s)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*v)[i], s))
+			return;
+	*v = ward_xrealloc(*v, (*n + 2) * sizeof(**v));
+	(*v)[(*n)++] = ward_xstrdup(s);
+	(*v)[*n] = NULL;
+}
+
+int ward_cg_children(const char *relpath, char ***names, struct ward_err **err)
+{
+	_cleanup_(cg_freep) struct ward_cg *cg = ward_cg_new(relpath, err);
+	size_t n = 0;
+
+	*names = ward_xcalloc(1, sizeof(**names));
+	if (!cg)
+		return -EINVAL;
+	for (size_t i = 0; i < cg->nh; i++) {
+		_cleanup_closedir_ DIR *d = opendir(cg->h[i].path);
+		struct dirent *de;
+
+		while (d && (de = readdir(d)))
+			if (de->d_type == DT_DIR && de->d_name[0] != '.')
+				names_add(names, &n, de->d_name);
+	}
+	if (n)
+		qsort(*names, n, sizeof(**names), cmp_name);
+	return 0;
+}
+
 /* Classes and a test's root are removed only when empty: children are checked
  * in every hierarchy first so a refusal leaves all hierarchies alike. */
 int ward_cg_rmdir_path(const char *relpath, struct ward_err **err)

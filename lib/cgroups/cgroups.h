@@ -62,6 +62,11 @@ int ward_cg_destroy(struct ward_cg *cg, struct ward_err **err);
  * an empty class dir or a test's ward root). -EBUSY if it has children. */
 int ward_cg_rmdir_path(const char *relpath, struct ward_err **err);
 
+/* Names of the child cgroups of `relpath` (in any hierarchy), sorted and
+ * NULL-terminated; none when it does not exist. `ward class apply` uses it
+ * to find class cgroups the class file no longer defines. */
+int ward_cg_children(const char *relpath, char ***names, struct ward_err **err);
+
 /* ---- knobs ---- */
 
 /* Writes `value` to `file` of the cgroup: the resolved spec and `ward class

@@ -285,7 +285,7 @@ for r in json.load(sys.stdin):
 		assert_output --partial "$msg"
 		cmp "$WARD_ROOT/classes.conf" "$BATS_TEST_TMPDIR/before" || fail "ward $* changed the class file"
 	}
-	refused 2 'no class named nosuch' create x1 --class nosuch
+	refused 3 'no class named nosuch' create x1 --class nosuch
 	[ ! -e "$WARD_ROOT/containers/x1" ]
 	refused 2 'cpu.shares 0 is out of range' class create a --cpu-shares 0
 	refused 2 'cpu.shares 65536 is out of range' class create a --cpu-shares 65536
@@ -298,6 +298,7 @@ for r in json.load(sys.stdin):
 	# a missing class is "no such class" (3) for the class verbs, per ward(1)
 	refused 3 'nosuch' class rule add nosuch --name 'x*'
 	refused 3 'nosuch' class set nosuch --cpu-shares 2
+	refused 2 'the default class cannot be removed' class rm default
 	for h in $(cg_hierarchies); do
 		[ ! -e "$h/$WARD_CGROUP_ROOT/a" ] && [ ! -e "$h/$WARD_CGROUP_ROOT/gold/web" ] ||
 			fail "a refused class has a cgroup in $h"
