@@ -130,7 +130,7 @@ int classes_prepare(struct verb_ctx *v, const char *class, struct ward_err **err
 	return r;
 }
 
-static bool in_class(const char *member_class, const char *class)
+bool classes_in(const char *member_class, const char *class)
 {
 	size_t n = strlen(class);
 
@@ -154,7 +154,7 @@ int classes_members(struct verb_ctx *v, const char *class, char ***names, size_t
 		if (ward_ct_info(&v->host, all[i], &info, NULL) < 0)
 			continue;
 		c = ward_config_value(&info.config, "class");
-		if (c && in_class(c, class))
+		if (c && classes_in(c, class))
 			notes_add(names, n, &all[i], 1);
 		ward_ct_info_fini(&info);
 	}

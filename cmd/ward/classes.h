@@ -27,6 +27,9 @@ int classes_prepare(struct verb_ctx *v, const char *class, struct ward_err **err
 int classes_host(struct verb_ctx *v, const char *class, struct ward_class_host *h,
 		 struct ward_err **err);
 
+/* Whether member_class is `class` or one of its subclasses. */
+bool classes_in(const char *member_class, const char *class);
+
 /* Names of the containers whose class is `class` or one of its subclasses. */
 int classes_members(struct verb_ctx *v, const char *class, char ***names, size_t *n,
 		    struct ward_err **err);

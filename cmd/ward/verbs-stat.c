@@ -70,9 +70,7 @@ static void add_row(struct row **rows, size_t *n, const char *name, const char *
 
 static bool wanted(const struct stat_opts *o, const char *class)
 {
-	size_t n = o->class ? strlen(o->class) : 0;
-
-	return !o->class || !strcmp(class, o->class) || (!strncmp(class, o->class, n) && class[n] == '.');
+	return !o->class || classes_in(class, o->class);
 }
 
 /* Classes, then running containers; *active lists classes with members. */
@@ -207,10 +205,33 @@ static int parse_stat(struct verb_ctx *v, int argc, char **argv, struct stat_opt
 	return optind == argc ? 0 : usage_error(v, "stat takes no operands");
 }
 
+/* cgroup v1 counts OOM kills and refused forks in the cgroup where they
+ * happened, not in its ancestors: a class row shows at least its members'. */
+static void roll_up(struct row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned long long oom = 0, pids = 0;
+
+		if (!rows[i].is_class)
+			continue;
+		for (size_t j = 0; j < n; j++)
+			if (!rows[j].is_class && classes_in(rows[j].class, rows[i].name)) {
+				oom += rows[j].b.mem_oom_kills;
+				pids += rows[j].b.pids_max_hits;
+			}
+		if (oom > rows[i].b.mem_oom_kills)
+			rows[i].b.mem_oom_kills = oom;
+		if (pids > rows[i].b.pids_max_hits)
+			rows[i].b.pids_max_hits = pids;
+	}
+}
+
 static void sample(struct row *rows, size_t n, bool second)
 {
 	for (size_t i = 0; i < n; i++)
 		ward_cg_stats(rows[i].cg, second ? &rows[i].b : &rows[i].a, NULL);
+	if (second)
+		roll_up(rows, n);
 }
 
 int cmd_stat(struct verb_ctx *v, int argc, char **argv)
