@@ -73,7 +73,10 @@ static double tiered(const struct ward_classes *cs, const struct ward_class *s, 
 }
 
 /* The ratio-preserving weight: shares * mult while the largest sibling fits
- * in hi, else shares * hi / largest; rounded, at least lo. */
+ * in hi, else shares * hi / largest; rounded, at least lo. mult is the
+ * kernel's default weight for the file, so a class with the default share (1)
+ * competes like any ordinary group and an idle group's weight is negligible
+ * beside it. */
 static unsigned weight(struct ctx *x, int r, unsigned mult, unsigned lo, unsigned hi, bool by_weight)
 {
 	double max = 0, v = tiered(x->cs, x->c, r, by_weight), w;
@@ -158,9 +161,9 @@ static void cpu_notes(struct ctx *x)
 static void cpu_knobs(struct ctx *x)
 {
 	if (x->h->layout == WARD_CLASS_V1)
-		cpu_weight(x, "cpu.shares", 4, 2, 262144);
+		cpu_weight(x, "cpu.shares", 1024, 2, 262144);
 	else
-		cpu_weight(x, "cpu.weight", 1, 1, 10000);
+		cpu_weight(x, "cpu.weight", 100, 1, 10000);
 	cpu_quota(x);
 	cpu_notes(x);
 }
@@ -206,11 +209,11 @@ static void io_weight(struct ctx *x)
 	const struct ward_class_host *h = x->h;
 
 	if (h->layout == WARD_CLASS_V2)
-		knob(x, "", "io.weight", "default %u", weight(x, WARD_CLASS_IO, 1, 1, 10000, true));
+		knob(x, "", "io.weight", "default %u", weight(x, WARD_CLASS_IO, 100, 1, 10000, true));
 	else if (h->v1_blkio_bfq_weight)
-		knob(x, "blkio", "blkio.bfq.weight", "%u", weight(x, WARD_CLASS_IO, 10, 1, 1000, true));
+		knob(x, "blkio", "blkio.bfq.weight", "%u", weight(x, WARD_CLASS_IO, 100, 1, 1000, true));
 	else if (h->v1_blkio_weight)
-		knob(x, "blkio", "blkio.weight", "%u", weight(x, WARD_CLASS_IO, 10, 10, 1000, true));
+		knob(x, "blkio", "blkio.weight", "%u", weight(x, WARD_CLASS_IO, 100, 10, 1000, true));
 	else if (x->c->res[WARD_CLASS_IO].shares || has(x->c, WARD_CLASS_IO, WARD_CLASS_MIN))
 		note(x, "io.shares: this host has neither blkio.bfq.weight nor blkio.weight "
 			"(no BFQ or CFQ scheduler), so I/O is not divided by weight");

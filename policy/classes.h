@@ -12,14 +12,23 @@
  *                 among its siblings (AIX): 3/2/1/1 all active -> 42.9/28.6/
  *                 14.3/14.3 %; with the 2-share class idle, 3/1/1 -> 60/20/20 %.
  *                 A subclass's target is that fraction of its superclass's.
- *   weights       v1 cpu.shares = shares * 4 (4..262140: every ratio exact).
- *                 v2 cpu.weight and io.weight = shares while every sibling's
- *                 shares are <= 10000, else shares * 10000 / max sibling
- *                 shares, rounded, at least 1. The affine runc formula
+ *   weights       The default share (1) is anchored at the kernel's default
+ *                 weight, so a default class competes like any ordinary group
+ *                 and an idle group's weight (3) is negligible beside it;
+ *                 past the file's maximum all siblings are scaled together,
+ *                 so ratios stay exact up to rounding (a weight raised to
+ *                 the kernel's minimum gets a note):
+ *                 v1 cpu.shares = shares * 1024 while the largest sibling's
+ *                 shares * 1024 <= 262144, else shares * 262144 / largest,
+ *                 rounded, at least 2. v2 cpu.weight = shares * 100 while
+ *                 largest * 100 <= 10000, else shares * 10000 / largest,
+ *                 rounded, at least 1. I/O: v2 io.weight (1..10000), v1
+ *                 blkio.bfq.weight (1..1000) and v1 blkio.weight (CFQ,
+ *                 10..1000) = shares * 100 while largest * 100 fits, else
+ *                 shares * max / largest. The affine runc formula
  *                 1 + ((s - 2) * 9999) / 262142 maps 1024:512 to 39:20 and
- *                 2:1 to 1:1; ward's keeps the ratio. v1 blkio weights
- *                 (10..1000) = shares * 10 while every sibling's shares are
- *                 <= 100, else shares * 1000 / max sibling shares.
+ *                 2:1 to 1:1; ward keeps the ratio (shares 2:1 -> v1
+ *                 2048:1024, v2 200:100).
  *   cpu.min       Linux has no CPU guarantee. The weight is raised so that,
  *                 with every sibling of its tier busy, the class's share is
  *                 at least min: raised = min * S_u / (1 - sum of raised mins)

@@ -331,12 +331,12 @@ static void test_knobs_v1(void **state)
 	(void)state;
 	parse_ok(knob_classes, &cs);
 	knobs_ok(&cs, "gold", &v1_host, &k);
-	assert_knob(&k, "cpu.shares", "240"); /* shares * 4 */
+	assert_knob(&k, "cpu.shares", "61440"); /* shares * 1024: 60 * 1024 <= 262144 */
 	assert_knob(&k, "cpu.cfs_period_us", "100000");
 	assert_knob(&k, "cpu.cfs_quota_us", "50000"); /* 25 % of 2 CPUs */
 	assert_knob(&k, "memory.limit_in_bytes", "5153960755"); /* 60 % of 8G */
 	assert_knob(&k, "memory.soft_limit_in_bytes", "3435973836");
-	assert_knob(&k, "blkio.weight", "1000"); /* 100 * 10 */
+	assert_knob(&k, "blkio.weight", "1000"); /* 100 * 100 > 1000: 100 * 1000 / 100 */
 	assert_knob(&k, "pids.max", "max");
 	assert_null(ward_class_knobs_get(&k, "cpu.idle"));
 	assert_string_equal(k.v[0].controller, "cpu");
@@ -346,7 +346,7 @@ static void test_knobs_v1(void **state)
 
 	/* a subclass's percentages are of its superclass */
 	knobs_ok(&cs, "gold.web", &v1_host, &k);
-	assert_knob(&k, "cpu.shares", "8");
+	assert_knob(&k, "cpu.shares", "2048");
 	assert_knob(&k, "cpu.cfs_quota_us", "25000"); /* 50 % of gold's 25 % of 2 CPUs */
 	assert_knob(&k, "memory.limit_in_bytes", "2576980377"); /* 50 % of 60 % of 8G */
 	assert_knob(&k, "memory.soft_limit_in_bytes", "-1");
@@ -363,19 +363,20 @@ static void test_knobs_v1(void **state)
 	ward_class_knobs_fini(&k);
 
 	knobs_ok(&cs, "default", &v1_host, &k);
-	assert_knob(&k, "cpu.shares", "4");
-	assert_knob(&k, "blkio.weight", "10");
+	assert_knob(&k, "cpu.shares", "1024"); /* the kernel's default weight */
+	assert_knob(&k, "blkio.weight", "10"); /* 1 * 1000 / 100 */
 	assert_knob(&k, "memory.limit_in_bytes", "-1");
 	ward_class_knobs_fini(&k);
 
 	/* tier 1: without cpu.idle the weight is divided by 10, with it cpu.idle = 1 */
 	knobs_ok(&cs, "bronze", &v1_host, &k);
-	assert_knob(&k, "cpu.shares", "4");
+	assert_knob(&k, "cpu.shares", "1024"); /* 10 / 10 * 1024 */
+	assert_knob(&k, "blkio.weight", "10"); /* I/O: 10 / 10 = 1 of gold's 100 */
 	assert_note(&k, "tier 1: this kernel has no cpu.idle");
 	ward_class_knobs_fini(&k);
 	idle_host.v1_cpu_idle = true;
 	knobs_ok(&cs, "bronze", &idle_host, &k);
-	assert_knob(&k, "cpu.shares", "40");
+	assert_knob(&k, "cpu.shares", "10240");
 	assert_knob(&k, "cpu.idle", "1");
 	assert_note(&k, "tier 1: cpu.idle = 1");
 	ward_class_knobs_fini(&k);
@@ -394,12 +395,12 @@ static void test_knobs_v2(void **state)
 	parse_ok(knob_classes, &cs);
 	knobs_ok(&cs, "gold", &v2_host, &k);
 	assert_string_equal(k.v[0].controller, "");
-	assert_knob(&k, "cpu.weight", "60"); /* = shares: every sibling <= 10000 */
+	assert_knob(&k, "cpu.weight", "6000"); /* shares * 100: 60 * 100 <= 10000 */
 	assert_knob(&k, "cpu.max", "50000 100000");
 	assert_knob(&k, "memory.min", "1073741824");
 	assert_knob(&k, "memory.high", "3435973836");
 	assert_knob(&k, "memory.max", "5153960755");
-	assert_knob(&k, "io.weight", "default 100");
+	assert_knob(&k, "io.weight", "default 10000"); /* the largest sibling */
 	assert_knob(&k, "pids.max", "max");
 	assert_note(&k, "gold: memory.softmax 40% is written as memory.high");
 	assert_note(&k, "gold: cpu.softmax 20% has no Linux equivalent");
@@ -407,7 +408,8 @@ static void test_knobs_v2(void **state)
 	ward_class_knobs_fini(&k);
 
 	knobs_ok(&cs, "silver", &v2_host, &k);
-	assert_knob(&k, "cpu.weight", "30");
+	assert_knob(&k, "cpu.weight", "3000");
+	assert_knob(&k, "io.weight", "default 100"); /* 1 * 10000 / 100 */
 	assert_knob(&k, "cpu.max", "100000 100000");
 	assert_knob(&k, "memory.min", "0");
 	assert_knob(&k, "memory.high", "max");
@@ -418,7 +420,7 @@ static void test_knobs_v2(void **state)
 	assert_string_equal(k.v[0].file, "cpu.idle");
 	assert_string_equal(k.v[0].value, "0");
 	assert_string_equal(k.v[1].file, "cpu.weight");
-	assert_string_equal(k.v[1].value, "10");
+	assert_string_equal(k.v[1].value, "1000");
 	assert_string_equal(k.v[2].file, "cpu.idle");
 	assert_string_equal(k.v[2].value, "1");
 	assert_knob(&k, "cpu.max", "max 100000");
@@ -432,7 +434,8 @@ static void test_weight_ratios(void **state)
 	struct ward_class_knobs k;
 
 	(void)state;
-	/* above 10000 the weights are scaled together: 20000:10000:1 -> 10000:5000:1 */
+	/* past the maximum the weights are scaled together: v2 20000:10000:30:1 ->
+	 * 10000:5000:15:1 (0.5 rounded), v1 -> 262144:131072:393:13 */
 	parse_ok("[a]\ncpu.shares = 20000\n[b]\ncpu.shares = 10000\n[c]\ncpu.shares = 30\n", &cs);
 	knobs_ok(&cs, "a", &v2_host, &k);
 	assert_knob(&k, "cpu.weight", "10000");
@@ -447,8 +450,99 @@ static void test_weight_ratios(void **state)
 	assert_knob(&k, "cpu.weight", "1");
 	ward_class_knobs_fini(&k);
 	knobs_ok(&cs, "a", &v1_host, &k);
-	assert_knob(&k, "cpu.shares", "80000"); /* v1 keeps every ratio: shares * 4 */
+	assert_knob(&k, "cpu.shares", "262144");
 	ward_class_knobs_fini(&k);
+	knobs_ok(&cs, "b", &v1_host, &k);
+	assert_knob(&k, "cpu.shares", "131072");
+	ward_class_knobs_fini(&k);
+	knobs_ok(&cs, "c", &v1_host, &k);
+	assert_knob(&k, "cpu.shares", "393"); /* 30 * 262144 / 20000 = 393.2 */
+	ward_class_knobs_fini(&k);
+	knobs_ok(&cs, "default", &v1_host, &k);
+	assert_knob(&k, "cpu.shares", "13"); /* 13.1 */
+	ward_class_knobs_fini(&k);
+	ward_classes_fini(&cs);
+
+	/* the bounds: v2 scales from largest 101 on, v1 from 257 on */
+	parse_ok("[a]\ncpu.shares = 100\n[b]\ncpu.shares = 3\n", &cs);
+	knobs_ok(&cs, "a", &v2_host, &k);
+	assert_knob(&k, "cpu.weight", "10000");
+	ward_class_knobs_fini(&k);
+	knobs_ok(&cs, "b", &v2_host, &k);
+	assert_knob(&k, "cpu.weight", "300");
+	ward_class_knobs_fini(&k);
+	ward_classes_fini(&cs);
+	parse_ok("[a]\ncpu.shares = 200\n[b]\ncpu.shares = 3\n", &cs);
+	knobs_ok(&cs, "b", &v2_host, &k);
+	assert_knob(&k, "cpu.weight", "150"); /* 3 * 10000 / 200 */
+	ward_class_knobs_fini(&k);
+	knobs_ok(&cs, "default", &v2_host, &k);
+	assert_knob(&k, "cpu.weight", "50");
+	ward_class_knobs_fini(&k);
+	knobs_ok(&cs, "b", &v1_host, &k);
+	assert_knob(&k, "cpu.shares", "3072"); /* 200 * 1024 <= 262144 */
+	ward_class_knobs_fini(&k);
+	ward_classes_fini(&cs);
+	parse_ok("[a]\ncpu.shares = 512\n[b]\ncpu.shares = 3\n", &cs);
+	knobs_ok(&cs, "a", &v1_host, &k);
+	assert_knob(&k, "cpu.shares", "262144");
+	ward_class_knobs_fini(&k);
+	knobs_ok(&cs, "b", &v1_host, &k);
+	assert_knob(&k, "cpu.shares", "1536"); /* 3 * 262144 / 512 */
+	ward_class_knobs_fini(&k);
+	knobs_ok(&cs, "default", &v1_host, &k);
+	assert_knob(&k, "cpu.shares", "512");
+	ward_class_knobs_fini(&k);
+	ward_classes_fini(&cs);
+
+	/* below the kernel's minimum: raised, with a note */
+	parse_ok("[a]\ncpu.shares = 65535\n", &cs);
+	knobs_ok(&cs, "default", &v1_host, &k);
+	assert_knob(&k, "cpu.shares", "4"); /* 262144 / 65535 = 4.0 */
+	assert_no_note(&k, "below the kernel's minimum");
+	ward_class_knobs_fini(&k);
+	knobs_ok(&cs, "default", &v2_host, &k);
+	assert_knob(&k, "cpu.weight", "1"); /* 0.15 */
+	assert_note(&k, "default: cpu weight 0.15 is below the kernel's minimum 1");
+	ward_class_knobs_fini(&k);
+	ward_classes_fini(&cs);
+}
+
+/* Why the default share sits at the kernel's default weight: an idle group
+ * (tier >= 1, cpu.idle = 1) has weight 3, so a tier-0 class with the default
+ * share must weigh like an ordinary group (v1 1024, v2 100) for the idle one
+ * to get next to nothing against it. With shares * 4 it weighed 4 on v1 and
+ * the tier-1 class got 42.7 % of a CPU against a busy tier-0 class. */
+static void test_default_share_is_kernel_default(void **state)
+{
+	struct ward_class_host v1_idle = v1_host;
+	const struct {
+		const struct ward_class_host *h;
+		const char *file;
+		unsigned dflt;
+	} hosts[] = { { &v1_idle, "cpu.shares", 1024 }, { &v2_host, "cpu.weight", 100 } };
+	struct ward_classes cs;
+	struct ward_class_knobs k;
+
+	(void)state;
+	v1_idle.v1_cpu_idle = true;
+	parse_ok("[web]\n[batch]\ntier = 1\n[bulk]\ntier = 2\ncpu.shares = 5\n", &cs);
+	for (size_t i = 0; i < sizeof(hosts) / sizeof(*hosts); i++) {
+		const char *tier0[] = { "default", "web" }, *idle[] = { "batch", "bulk" };
+
+		for (size_t j = 0; j < 2; j++) {
+			knobs_ok(&cs, tier0[j], hosts[i].h, &k);
+			if (strtoul(ward_class_knobs_get(&k, hosts[i].file), NULL, 10) < hosts[i].dflt)
+				fail_msg("%s: %s %s is below the kernel default %u", tier0[j], hosts[i].file,
+					 ward_class_knobs_get(&k, hosts[i].file), hosts[i].dflt);
+			assert_knob(&k, "cpu.idle", "0");
+			ward_class_knobs_fini(&k);
+			knobs_ok(&cs, idle[j], hosts[i].h, &k);
+			assert_knob(&k, "cpu.idle", "1");
+			assert_note(&k, "cpu.idle = 1");
+			ward_class_knobs_fini(&k);
+		}
+	}
 	ward_classes_fini(&cs);
 }
 
@@ -463,14 +557,14 @@ static void test_cpu_min_raises_weight(void **state)
 	parse_ok("[a]\ncpu.min = 50%\n[b]\ncpu.shares = 3\n", &cs);
 	assert_pct(target(&cs, "a", all, 3), 20.0); /* the share target is shares only */
 	knobs_ok(&cs, "a", &v2_host, &k);
-	assert_knob(&k, "cpu.weight", "4");
+	assert_knob(&k, "cpu.weight", "400");
 	assert_note(&k, "a: cpu.min 50%: Linux has no CPU guarantee");
 	ward_class_knobs_fini(&k);
 	knobs_ok(&cs, "b", &v2_host, &k);
-	assert_knob(&k, "cpu.weight", "3");
+	assert_knob(&k, "cpu.weight", "300");
 	ward_class_knobs_fini(&k);
 	knobs_ok(&cs, "a", &v1_host, &k);
-	assert_knob(&k, "cpu.shares", "16");
+	assert_knob(&k, "cpu.shares", "4096");
 	ward_class_knobs_fini(&k);
 	ward_classes_fini(&cs);
 }
@@ -521,11 +615,17 @@ static void test_man_example(void **state)
 	knobs_ok(&cs, "gold", &v2_host, &k);
 	assert_knob(&k, "memory.max", "5153960755");
 	assert_knob(&k, "memory.min", "1073741824");
-	assert_knob(&k, "cpu.weight", "60");
+	assert_knob(&k, "cpu.weight", "6000");
+	ward_class_knobs_fini(&k);
+	knobs_ok(&cs, "silver", &v2_host, &k);
+	assert_knob(&k, "cpu.weight", "3000");
+	ward_class_knobs_fini(&k);
+	knobs_ok(&cs, "default", &v2_host, &k);
+	assert_knob(&k, "cpu.weight", "100");
 	ward_class_knobs_fini(&k);
 	knobs_ok(&cs, "batch", &v2_host, &k);
 	assert_knob(&k, "cpu.idle", "1");
-	assert_knob(&k, "cpu.weight", "1");
+	assert_knob(&k, "cpu.weight", "100");
 	ward_class_knobs_fini(&k);
 	assert_string_equal(ward_classes_match(&cs, &ci), "batch");
 	ward_classes_fini(&cs);
@@ -543,6 +643,7 @@ int main(void)
 		cmocka_unit_test(test_knobs_v1),
 		cmocka_unit_test(test_knobs_v2),
 		cmocka_unit_test(test_weight_ratios),
+		cmocka_unit_test(test_default_share_is_kernel_default),
 		cmocka_unit_test(test_cpu_min_raises_weight),
 		cmocka_unit_test(test_knobs_refusals),
 		cmocka_unit_test(test_man_example),
