@@ -120,10 +120,16 @@ config_dump() { "$W" info "$1" --format json | jget config; }
 
 @test "edge values are accepted" {
 	"$W" create c1
+	"$W" class create web
 	run "$W" config set c1 stop.timeout=0 stop.signal=15 "hostname=$(printf 'a%.0s' {1..63})" init=/bin/sh
 	assert_success
 	run "$W" config set c1 stop.timeout=3600 stop.signal=SIGUSR1 autostart=false class=web
 	assert_success
+	# a class must exist: nothing changes otherwise
+	run "$W" config set c1 class=nosuch
+	assert_failure 3
+	assert_output --partial "no class named nosuch"
+	[ "$("$W" config get c1 class)" = web ]
 }
 
 @test "config usage errors" {
@@ -176,6 +182,7 @@ config_dump() { "$W" info "$1" --format json | jget config; }
 }
 
 @test "class places the container in its cgroup class" {
+	"$W" class create web
 	"$W" create c1 --class web
 	[ "$("$W" config get c1 class)" = web ]
 	"$W" start c1
