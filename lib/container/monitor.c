@@ -11,6 +11,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -195,10 +196,14 @@ static void on_request(struct ct_monitor *m)
 {
 	char line[640] = "";
 	int fd = accept4(m->listen_fd, NULL, NULL, SOCK_CLOEXEC), timeout = -1, force = 0;
+	struct timeval tv = { .tv_sec = 1 };
 	ssize_t n;
 
 	if (fd < 0)
 		return;
+	/* a client that connects and says nothing must not stall the monitor
+	 * (and with it the teardown when init exits) */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	n = recv(fd, line, sizeof(line) - 1, 0);
 	if (n > 0 && sscanf(line, "stop %d %d", &timeout, &force) == 2)
 		req_stop(m, fd, timeout, force);
