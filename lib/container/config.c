@@ -246,18 +246,23 @@ void ward_config_fini(struct ward_config *cfg)
 struct parse_ctx {
 	struct ward_config *cfg;
 	struct ward_err **err;
-	int line;
+	bool failed;
 };
 
 static int on_ini(void *user, const char *section, const char *key, const char *value)
 {
 	struct parse_ctx *c = user;
 
+	/* inih reads on after an error: the first one is the one to report */
+	if (c->failed)
+		return 0;
+	c->failed = true;
 	if (section && *section) {
 		ward_err_set(c->err, EINVAL, "config has a section [%s]; keys stand alone", section);
 		return 0;
 	}
-	return ward_config_set(c->cfg, key, value, c->err) == 0;
+	c->failed = ward_config_set(c->cfg, key, value, c->err) < 0;
+	return !c->failed;
 }
 
 /* inih joins an indented line to the key above it; ward never writes one,
@@ -280,7 +285,7 @@ static int indented_line(const char *text)
 
 int ward_config_parse(const char *text, struct ward_config *cfg, struct ward_err **err)
 {
-	struct parse_ctx c = { cfg, err, 0 };
+	struct parse_ctx c = { cfg, err, false };
 	int line = indented_line(text);
 
 	if (line) {

@@ -168,9 +168,11 @@ int ward_spec_parse(const char *json, struct ward_spec *spec, struct ward_err **
 	spec->stop_signal = (int)ct_json_int(o, "stop_signal");
 	spec->stop_timeout = (int)ct_json_int(o, "stop_timeout");
 	spec->console = ct_json_bool(o, "console");
-	if (!spec->name || !spec->rootfs || !spec->cgroup || !spec->argv || !spec->argv[0] || !spec->envp) {
+	if (!spec->name || !spec->rootfs || !spec->hostname || !spec->cgroup || !spec->argv ||
+	    !spec->argv[0] || !spec->envp || (spec->lower && !spec->upper)) {
 		ward_spec_fini(spec);
-		return ward_err_set(err, EINVAL, "spec.json lacks name, rootfs, cgroup, argv or env");
+		return ward_err_set(err, EINVAL, "spec.json lacks name, rootfs, hostname, cgroup, argv, env "
+				    "or (with lower) upper");
 	}
 	return 0;
 }

@@ -99,13 +99,10 @@ static void fuzz_spec(const char *text)
 		check_fail(err, "spec");
 		return;
 	}
-	FUZZ_CHECK(a.name && a.rootfs && a.cgroup && a.argv && a.argv[0] && a.envp,
+	FUZZ_CHECK(a.name && a.rootfs && a.hostname && a.cgroup && a.argv && a.argv[0] && a.envp &&
+			   (!a.lower || a.upper),
 		   "spec accepted without a required field");
-	/* ward_spec_parse accepts a spec without "hostname", or with "lower"
-	 * but no "upper", and ward_spec_format passes those NULLs to
-	 * json_object_new_string, which crashes (reported; see README.md).
-	 * Only specs ward itself could have written go round the trip. */
-	if (a.hostname && (!a.lower || a.upper)) {
+	{
 		char *f1 = ward_spec_format(&a);
 
 		FUZZ_CHECK(ward_spec_parse(f1, &b, &err) == 0, "spec reparse: %s\n%s",

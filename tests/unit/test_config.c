@@ -426,8 +426,19 @@ static void test_parse_refused(void **state)
 	expect_parse_fails("colour = blue\n", 1, "unknown config key 'colour'");
 	expect_parse_fails("hostname = web1\nenv.1A = x\n", 2, "unknown config key 'env.1A'");
 	expect_parse_fails("hostname = web1\njust words\n", 2, "cannot parse");
-	/* the first error is the one reported */
+	/* the first error is the one reported, and only its key is named */
 	expect_parse_fails("class = A\ninit = x\n", 1, "bad value for class");
+	{
+		struct ward_config cfg = { 0 };
+		struct ward_err *err = NULL;
+
+		assert_int_equal(ward_config_parse("stop.timeout = 99999\nstop.signal = NOPE\n"
+						   "autostart = maybe\n", &cfg, &err), -EINVAL);
+		assert_non_null(strstr(err->msg, "config line 1: bad value for stop.timeout: "));
+		assert_null(strstr(err->msg, "stop.signal"));
+		assert_null(strstr(err->msg, "autostart"));
+		ward_err_free(err);
+	}
 }
 
 /* A refused text empties a config that already held keys. */

@@ -397,6 +397,10 @@ static void test_spec_parse_refused(void **state)
 		/* env not an array */
 		"{\"name\":\"a\",\"rootfs\":\"/r\",\"cgroup\":\"w/d/a\",\"argv\":[\"/i\"],\"env\":\"A=1\"}",
 		"{\"name\":\"a\",\"rootfs\":\"/r\",\"cgroup\":\"w/d/a\",\"argv\":[\"/i\"],\"env\":null}",
+		/* no hostname; an overlay lower dir without its upper dir (fuzz_state) */
+		"{\"name\":\"a\",\"rootfs\":\"/r\",\"cgroup\":\"w/d/a\",\"argv\":[\"/i\"],\"env\":[]}",
+		"{\"name\":\"a\",\"rootfs\":\"/r\",\"hostname\":\"h\",\"lower\":\"/l\",\"cgroup\":\"w/d/a\","
+		"\"argv\":[\"/i\"],\"env\":[]}",
 	};
 	struct ward_spec spec;
 
@@ -419,8 +423,8 @@ static void test_spec_parse_refused(void **state)
 	}
 	/* the smallest spec that is accepted */
 	memset(&spec, 0, sizeof(spec));
-	assert_int_equal(ward_spec_parse("{\"name\":\"a\",\"rootfs\":\"/r\",\"cgroup\":\"w/d/a\","
-					 "\"argv\":[\"/i\"],\"env\":[]}", &spec, NULL), 0);
+	assert_int_equal(ward_spec_parse("{\"name\":\"a\",\"rootfs\":\"/r\",\"hostname\":\"a\","
+					 "\"cgroup\":\"w/d/a\",\"argv\":[\"/i\"],\"env\":[]}", &spec, NULL), 0);
 	assert_string_equal(spec.argv[0], "/i");
 	assert_null(spec.argv[1]);
 	/* an empty env is an empty list, not NULL */
@@ -450,7 +454,7 @@ static void test_spec_parse_null_in_argv(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		memset(&spec, 0x55, sizeof(spec));
 		expect_refused(ward_spec_parse(bad[i], &spec, &e_),
-			       "spec.json lacks name, rootfs, cgroup, argv or env");
+			       "spec.json lacks name, rootfs, hostname, cgroup, argv, env");
 		assert_null(spec.name);
 		assert_null(spec.argv);
 		assert_null(spec.envp);
