@@ -288,7 +288,6 @@ static int class_check(struct verb_ctx *v, const char *file)
 	struct ward_err *err = NULL;
 	struct ward_classes cs;
 	struct ward_class_host h;
-	size_t nnotes = 0;
 	int r = 0;
 
 	ward_classes_init(&cs);
@@ -305,7 +304,6 @@ static int class_check(struct verb_ctx *v, const char *file)
 
 		r = ward_class_knobs(&cs, cs.v[i].name, &h, &k, &err);
 		print_notes(k.notes, NULL);
-		nnotes += k.nnotes;
 		ward_class_knobs_fini(&k);
 	}
 	if (r == 0)

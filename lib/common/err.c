@@ -5,7 +5,8 @@
 
 #include "common/common.h"
 
-static void verr(struct ward_err **err, int code, bool sys, const char *fmt, va_list ap)
+static void __attribute__((format(printf, 4, 0)))
+verr(struct ward_err **err, int code, bool sys, const char *fmt, va_list ap)
 {
 	struct ward_err *e;
 	size_t n;
