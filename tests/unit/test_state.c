@@ -399,8 +399,8 @@ static void test_spec_parse_refused(void **state)
 		"{\"name\":\"a\",\"rootfs\":\"/r\",\"cgroup\":\"w/d/a\",\"argv\":[\"/i\"],\"env\":null}",
 		/* no hostname; an overlay lower dir without its upper dir (fuzz_state) */
 		"{\"name\":\"a\",\"rootfs\":\"/r\",\"cgroup\":\"w/d/a\",\"argv\":[\"/i\"],\"env\":[]}",
-		"{\"name\":\"a\",\"rootfs\":\"/r\",\"hostname\":\"h\",\"lower\":\"/l\",\"cgroup\":\"w/d/a\","
-		"\"argv\":[\"/i\"],\"env\":[]}",
+		("{\"name\":\"a\",\"rootfs\":\"/r\",\"hostname\":\"h\",\"lower\":\"/l\",\"cgroup\":\"w/d/a\","
+		 "\"argv\":[\"/i\"],\"env\":[]}"),
 	};
 	struct ward_spec spec;
 
