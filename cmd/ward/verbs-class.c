@@ -505,8 +505,10 @@ int cmd_class(struct verb_ctx *v, int argc, char **argv)
 		return (r = format_of(v, argc, argv, 2, &json)) ? r : class_ls(v, json);
 	if (!strcmp(sub, "show") && argc >= 3)
 		return (r = format_of(v, argc, argv, 3, &json)) ? r : class_show(v, argv[2], json);
-	if (!strcmp(sub, "rm") && (argc == 3 || (argc == 4 && !strcmp(argv[3], "--force"))))
-		return class_rm(v, argv[2], argc == 4);
+	if (!strcmp(sub, "rm") && argc == 3 && strcmp(argv[2], "--force"))
+		return class_rm(v, argv[2], false);
+	if (!strcmp(sub, "rm") && argc == 4 && (!strcmp(argv[2], "--force") || !strcmp(argv[3], "--force")))
+		return class_rm(v, strcmp(argv[2], "--force") ? argv[2] : argv[3], true);
 	if (!strcmp(sub, "check") && argc <= 3)
 		return class_check(v, argc == 3 ? argv[2] : NULL);
 	if (!strcmp(sub, "apply") && argc == 2)
