@@ -120,15 +120,7 @@ int ward_classes_parse(const char *text, struct ward_classes *cs, struct ward_er
 			r = -EINVAL;
 		}
 	}
-	if (r == 0)
-		r = ward_classes_check(&tmp, 0, err);
-	if (r < 0) {
-		ward_classes_fini(&tmp);
-		return r;
-	}
-	ward_classes_fini(cs);
-	*cs = tmp;
-	return 0;
+	return classes_commit(cs, &tmp, r, err);
 }
 
 struct buf {

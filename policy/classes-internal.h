@@ -10,6 +10,10 @@ extern const char *const classes_lim_names[WARD_CLASS_NLIM];
  * value's own range; messages name the class and the key. */
 int classes_key_set(struct ward_class *c, const char *key, const char *value, struct ward_err **err);
 
+/* All or nothing: if r is 0 and the changed copy tmp passes the whole-set
+ * check, tmp replaces cs; otherwise tmp is freed and cs is untouched. */
+int classes_commit(struct ward_classes *cs, struct ward_classes *tmp, int r, struct ward_err **err);
+
 /* A limit as the file writes it ("40%", "40.5%", "2G", "1000"). */
 void classes_limit_str(const struct ward_class_limit *l, char *buf, size_t len);
 

@@ -149,14 +149,19 @@ static int change(struct ward_classes *cs, const char *name, bool create,
 		c = classes_insert(&tmp, name);
 	for (size_t i = 0; i < n && r == 0; i++)
 		r = classes_key_set(c, kv[i].key, kv[i].value, err);
+	return classes_commit(cs, &tmp, r, err);
+}
+
+int classes_commit(struct ward_classes *cs, struct ward_classes *tmp, int r, struct ward_err **err)
+{
 	if (r == 0)
-		r = ward_classes_check(&tmp, 0, err);
+		r = ward_classes_check(tmp, 0, err);
 	if (r < 0) {
-		ward_classes_fini(&tmp);
+		ward_classes_fini(tmp);
 		return r;
 	}
 	ward_classes_fini(cs);
-	*cs = tmp;
+	*cs = *tmp;
 	return 0;
 }
 
