@@ -11,7 +11,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "namespaces/namespaces.h"
+#include "namespaces/namespaces-internal.h"
 
 #define FD_PATH_MAX 32
 
@@ -152,6 +152,8 @@ static int setup_proc_sys(int rootfd, struct ward_err **err)
 		r = mount_on(rootfd, "sys", "sysfs", "sysfs", nodev | MS_RDONLY, NULL, err);
 	if (r == 0)
 		r = check_magic(rootfd, "sys", SYSFS_MAGIC, err);
+	if (r == 0)
+		r = ns_masks_apply(rootfd, err);
 	return r;
 }
 

@@ -135,3 +135,35 @@ setup() {
 	run grep -F "$WARD_ROOT/containers/c1/rootfs/mnt" /proc/self/mountinfo
 	assert_failure
 }
+
+@test "sensitive /proc and /sys paths are masked or read-only" {
+	# masked directories are empty read-only tmpfs, wherever this kernel has them
+	for d in /proc/acpi /proc/scsi /sys/firmware; do
+		[ -d "$d" ] || continue
+		run x /bin/sh -c "ls -A $d | wc -l"
+		assert_output 0
+		run x /bin/sh -c "touch $d/x"
+		assert_failure
+	done
+	# masked files read as empty (/dev/null)
+	for f in /proc/kcore /proc/keys /proc/timer_list /proc/sched_debug; do
+		[ -e "$f" ] || continue
+		run x /bin/sh -c "wc -c < $f"
+		assert_output 0
+	done
+	# read-only: /proc/sys and friends refuse writes, the host value is intact
+	before=$(cat /proc/sys/kernel/hostname)
+	run x /bin/sh -c 'echo pwned > /proc/sys/kernel/hostname'
+	assert_failure
+	assert_output --partial 'Read-only file system'
+	[ "$(cat /proc/sys/kernel/hostname)" = "$before" ]
+	if [ -e /proc/sysrq-trigger ]; then
+		run x /bin/sh -c 'echo h > /proc/sysrq-trigger'
+		assert_failure
+	fi
+	run x /bin/sh -c 'grep -E " /proc/(sys|bus|fs|irq) " /proc/self/mountinfo | grep -vc " ro,"'
+	assert_output 0
+	# the rest of /proc works
+	run x /bin/cat /proc/self/status
+	assert_success
+}
