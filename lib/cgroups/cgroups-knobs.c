@@ -89,19 +89,14 @@ int ward_cg_set(struct ward_cg *cg, const char *controller, const char *file,
 	return 0;
 }
 
+/* cg_read, trimmed of the newline the kernel ends every knob with. */
 static int read_trimmed(const char *dir, const char *file, char **out,
 			struct ward_err **err)
 {
-	_cleanup_free_ char *path = ward_xasprintf("%s/%s", dir, file);
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t len = 0;
-	int r;
+	int r = cg_read(dir, file, out, err);
 
-	if (fd < 0)
-		return ward_err_sys(err, errno, "cannot read %s in %s", file, dir);
-	r = ward_fd_read_all(fd, out, &len);
 	if (r < 0)
-		return ward_err_sys(err, r, "cannot read %s in %s", file, dir);
+		return r;
 	trim(*out);
 	return 0;
 }

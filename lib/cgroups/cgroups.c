@@ -46,7 +46,7 @@ int cg_read(const char *dir, const char *file, char **out, struct ward_err **err
 	int r;
 
 	if (fd < 0)
-		return ward_err_sys(err, errno, "cannot open %s in %s", file, dir);
+		return ward_err_sys(err, errno, "cannot read %s in %s", file, dir);
 	r = ward_fd_read_all(fd, out, &len);
 	if (r < 0)
 		return ward_err_sys(err, r, "cannot read %s in %s", file, dir);
