@@ -18,22 +18,10 @@
 export WARD_ROOT=/tmp/ward-classes-root WARD_RUN=/tmp/ward-classes-run
 cgroot=/sys/fs/cgroup/${WARD_CGROUP_ROOT:-ward}
 window=${CPU_WINDOW:-5}
-failures=0
 containers="cweb chi clo cbatch ccap cmem cpid"
 classes="gold.web gold hi lo batch cap mem pids silver"
 
-ok() { echo "ok - $*"; }
-not_ok() { echo "not ok - $*"; failures=$((failures + 1)); }
-check() { desc=$1; shift; if "$@"; then ok "$desc"; else not_ok "$desc"; fi; }
-# Every ward command is bounded so a hang fails the test instead of the VM timeout.
-w() { timeout 60 ward "$@"; }
-wait_for() {
-	n=$(($1 * 10)); shift
-	while ! "$@"; do
-		n=$((n - 1)); [ $n -gt 0 ] || return 1
-		sleep 0.1
-	done
-}
+. /vm/tap.sh
 # file_is FILE VALUE: the first line of FILE is VALUE (prints both when not).
 file_is() {
 	got=$(head -n1 "$1" 2>/dev/null)

@@ -9,21 +9,8 @@ cgroot=/sys/fs/cgroup/${WARD_CGROUP_ROOT:-ward}
 class=$cgroot/default
 name=c1
 ccg=$class/$name
-failures=0
 
-ok() { echo "ok - $*"; }
-not_ok() { echo "not ok - $*"; failures=$((failures + 1)); }
-check() { desc=$1; shift; if "$@"; then ok "$desc"; else not_ok "$desc"; fi; }
-# Every ward command is bounded so a hang fails the test instead of the VM timeout.
-w() { timeout 60 ward "$@"; }
-# wait_for SECONDS CMD...: poll CMD every 0.1 s.
-wait_for() {
-	n=$(($1 * 10)); shift
-	while ! "$@"; do
-		n=$((n - 1)); [ $n -gt 0 ] || return 1
-		sleep 0.1
-	done
-}
+. /vm/tap.sh
 has_procs() { [ -n "$(cat "$1/cgroup.procs" 2>/dev/null)" ]; }
 # No cgroup directory at all below the class (the class itself may stay).
 class_empty() { [ -z "$(find "$class" -mindepth 1 -type d 2>/dev/null)" ]; }
